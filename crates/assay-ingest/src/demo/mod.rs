@@ -1,0 +1,1 @@
+//! Demo data: placeholder until the generator is written.

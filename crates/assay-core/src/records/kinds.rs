@@ -246,7 +246,7 @@ record_kinds! {
     /// A change to a privileged group's membership.
     PrivilegedChange = "privileged_change", "privileged_changes", privileged_changes {
         system: String = "Entra ID",
-        group: String = "Global Administrators",
+        group_name: String = "Global Administrators",
         account: String = "adm-jsmith",
         action: MembershipAction = "added",
         changed_at: Time = "2026-10-02T10:00:00Z",

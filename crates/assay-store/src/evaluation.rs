@@ -1,0 +1,131 @@
+//! Evaluation runs: load each organisation's records and parameters through
+//! the [`Store`] interface, evaluate them with the engine, and append the run.
+//! The provider is always evaluated first, because clients inherit its
+//! results for the requirements about the MSP as a company.
+
+use crate::{Actor, Result, RunInfo, Scope, Store, StoreError};
+use assay_core::catalogue::Framework;
+use assay_core::engine::{EvalInput, FrameworkResult, evaluate_org};
+use assay_core::org::{OrgKind, Organisation};
+use assay_core::params::{Params, Tier};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// The results of one run, per organisation evaluated.
+pub struct RunOutput {
+    pub run: RunInfo,
+    pub results: Vec<(Organisation, Vec<FrameworkResult>)>,
+}
+
+/// Resolves an organisation's parameters: built-in defaults, then its
+/// tier's values, then its own overrides.
+pub fn org_params(
+    store: &dyn Store,
+    scope: &Scope,
+    tiers: &[Tier],
+    org: &Organisation,
+) -> Result<Params> {
+    let overrides = store.overrides(scope, org.id)?;
+    let tier = org
+        .tier
+        .as_ref()
+        .and_then(|t| tiers.iter().find(|x| &x.name == t));
+    let base = tier.cloned().unwrap_or(Tier {
+        name: String::new(),
+        about: String::new(),
+        values: Default::default(),
+    });
+    base.resolve(&overrides)
+        .map_err(|e| StoreError::Corrupt(format!("organisation {}: {e}", org.slug)))
+}
+
+fn evaluate_one(
+    store: &dyn Store,
+    scope: &Scope,
+    tiers: &[Tier],
+    org: &Organisation,
+    frameworks: &[&Framework],
+    provider: Option<&[FrameworkResult]>,
+    now: DateTime<Utc>,
+) -> Result<Vec<FrameworkResult>> {
+    let data = store.load_org_data(scope, org.id)?;
+    let params = org_params(store, scope, tiers, org)?;
+    let exceptions = store.list_exceptions(scope, Some(org.id))?;
+    let input = EvalInput {
+        org,
+        data: &data,
+        params: &params,
+        exceptions: &exceptions,
+        now,
+    };
+    Ok(evaluate_org(frameworks, &input, provider))
+}
+
+/// Evaluates `targets` (all organisations in scope when `None`) against
+/// `frameworks` as of `now`, stores the run and returns it. `progress` is
+/// called after each organisation with (done, total).
+pub fn run(
+    store: &dyn Store,
+    scope: &Scope,
+    actor: &Actor,
+    frameworks: &[&Framework],
+    targets: Option<&[Uuid]>,
+    now: DateTime<Utc>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<RunOutput> {
+    let started_at = Utc::now();
+    let tiers = store.list_tiers()?;
+    let orgs: Vec<Organisation> = store
+        .list_orgs(scope)?
+        .into_iter()
+        .filter(|o| targets.is_none_or(|t| t.contains(&o.id)))
+        .collect();
+    // The provider's results are needed by every client, even when the
+    // provider is not itself a target.
+    let provider_org = store
+        .list_orgs(&Scope::All)?
+        .into_iter()
+        .find(|o| o.kind == OrgKind::Provider);
+    let provider_results = match &provider_org {
+        Some(p) => Some(evaluate_one(
+            store,
+            &Scope::All,
+            &tiers,
+            p,
+            frameworks,
+            None,
+            now,
+        )?),
+        None => None,
+    };
+    let mut results = Vec::with_capacity(orgs.len());
+    for (i, org) in orgs.iter().enumerate() {
+        let r = match (&provider_org, &provider_results) {
+            (Some(p), Some(pr)) if p.id == org.id => pr.clone(),
+            _ => evaluate_one(
+                store,
+                scope,
+                &tiers,
+                org,
+                frameworks,
+                provider_results.as_deref(),
+                now,
+            )?,
+        };
+        results.push((org.clone(), r));
+        progress(i + 1, orgs.len());
+    }
+    let run = RunInfo {
+        id: Uuid::now_v7(),
+        evaluated_at: now,
+        started_at,
+        finished_at: Utc::now(),
+        actor: actor.name.clone(),
+    };
+    let flat: Vec<(Uuid, FrameworkResult)> = results
+        .iter()
+        .flat_map(|(o, rs)| rs.iter().map(move |r| (o.id, r.clone())))
+        .collect();
+    store.save_run(actor, &run, &flat)?;
+    Ok(RunOutput { run, results })
+}

@@ -1,0 +1,810 @@
+//! The embedded SQLite backend: one file, WAL mode, one writer.
+
+mod convert;
+mod records;
+
+use crate::audit::{self, ChainBreak, GENESIS};
+use crate::{
+    Actor, AuditEntry, ImportMode, NewException, NewOrg, Result, RunInfo, Scope, Store, StoreError,
+};
+use assay_core::engine::{Exception, FrameworkResult};
+use assay_core::org::{OrgKind, Organisation, validate_slug};
+use assay_core::params::{Params, Tier, default_tiers};
+use assay_core::records::{OrgData, RecordKind, Row};
+use assay_core::value::{format_timestamp, parse_date};
+use chrono::{DateTime, Utc};
+use convert::{parse_time_col, parse_uuid_col};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::{Value as Json, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use uuid::Uuid;
+
+/// Migrations, applied in order and recorded in `schema_migrations`.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_core.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_records.sql")),
+];
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Database(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        Self::init(Connection::open(path)?)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<SqliteStore> {
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 10000;",
+        )?;
+        let store = SqliteStore {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn
+            .lock()
+            .map_err(|_| StoreError::Database("connection lock poisoned".into()))
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut conn = self.conn()?;
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")?;
+        let done: i64 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > done) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)
+                .map_err(|e| StoreError::Database(format!("migration {version}: {e}")))?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![version, format_timestamp(&Utc::now())],
+            )?;
+            tx.commit()?;
+        }
+        let tiers: i64 = conn.query_row("SELECT COUNT(*) FROM tiers", [], |r| r.get(0))?;
+        if tiers == 0 {
+            let tx = conn.transaction()?;
+            for t in default_tiers() {
+                tx.execute(
+                    "INSERT INTO tiers (name, about) VALUES (?1, ?2)",
+                    params![t.name, t.about],
+                )?;
+                for (k, v) in &t.values {
+                    tx.execute(
+                        "INSERT INTO tier_params (tier, param, value) VALUES (?1, ?2, ?3)",
+                        params![t.name, k, v],
+                    )?;
+                }
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Verifies the whole audit chain.
+    pub fn verify_audit(&self) -> Result<std::result::Result<i64, ChainBreak>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&format!("{AUDIT_SELECT} ORDER BY seq"))?;
+        let entries = stmt
+            .query_map([], audit_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let head: Option<(i64, String)> = conn
+            .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let entries = entries.into_iter().collect::<Result<Vec<_>>>()?;
+        Ok(match audit::verify(&entries, (GENESIS, 0)) {
+            Err(b) => Err(b),
+            Ok((hash, seq)) => match head {
+                Some((hs, hh)) if hs != seq || hh != hash => Err(ChainBreak {
+                    seq: hs,
+                    reason: format!(
+                        "missing: the log ends at entry {seq} but entry {hs} was written"
+                    ),
+                }),
+                None if seq > 0 => Err(ChainBreak {
+                    seq: 1,
+                    reason: "the chain's head record is missing".into(),
+                }),
+                _ => Ok(seq),
+            },
+        })
+    }
+}
+
+const AUDIT_SELECT: &str = "SELECT seq, at, actor, source, action, org_id, target, before, after, prev_hash, hash FROM audit_log";
+
+fn audit_row(r: &rusqlite::Row) -> rusqlite::Result<Result<AuditEntry>> {
+    let at: String = r.get(1)?;
+    let org: Option<String> = r.get(5)?;
+    let before: String = r.get(7)?;
+    let after: String = r.get(8)?;
+    let seq: i64 = r.get(0)?;
+    let (actor, source, action, target, prev_hash, hash) = (
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(6)?,
+        r.get(9)?,
+        r.get(10)?,
+    );
+    Ok((|| {
+        Ok(AuditEntry {
+            seq,
+            at: parse_time_col(&at)?,
+            actor,
+            source,
+            action,
+            org_id: org.as_deref().map(parse_uuid_col).transpose()?,
+            target,
+            // An unparsable body still gets verified: it will not match its hash.
+            before: serde_json::from_str(&before).unwrap_or(Json::String(before)),
+            after: serde_json::from_str(&after).unwrap_or(Json::String(after)),
+            prev_hash,
+            hash,
+        })
+    })())
+}
+
+/// Appends one audit entry inside the caller's transaction.
+fn append_audit(
+    tx: &Transaction,
+    actor: &Actor,
+    action: &str,
+    org: Option<Uuid>,
+    target: &str,
+    before: Json,
+    after: Json,
+) -> Result<()> {
+    let (prev_seq, prev_hash): (i64, String) = tx
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string()));
+    let mut e = AuditEntry {
+        seq: prev_seq + 1,
+        at: Utc::now(),
+        actor: actor.name.clone(),
+        source: actor.source.clone(),
+        action: action.to_string(),
+        org_id: org,
+        target: target.to_string(),
+        before,
+        after,
+        prev_hash,
+        hash: String::new(),
+    };
+    // Store the time at the precision it is hashed with.
+    e.at = parse_time_col(&format_timestamp(&e.at))?;
+    e.hash = audit::entry_hash(&e);
+    tx.execute(
+        "INSERT INTO audit_log (seq, at, actor, source, action, org_id, target, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            e.seq,
+            format_timestamp(&e.at),
+            e.actor,
+            e.source,
+            e.action,
+            e.org_id.map(|o| o.to_string()),
+            e.target,
+            e.before.to_string(),
+            e.after.to_string(),
+            e.prev_hash,
+            e.hash
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![e.seq, e.hash],
+    )?;
+    Ok(())
+}
+
+const ORG_SELECT: &str =
+    "SELECT id, slug, name, kind, tier, contracted_endpoints FROM organisations";
+
+fn org_row(r: &rusqlite::Row) -> rusqlite::Result<Result<Organisation>> {
+    let id: String = r.get(0)?;
+    let kind: String = r.get(3)?;
+    let (slug, name, tier, contracted) = (r.get(1)?, r.get(2)?, r.get(4)?, r.get(5)?);
+    Ok((|| {
+        Ok(Organisation {
+            id: parse_uuid_col(&id)?,
+            slug,
+            name,
+            kind: OrgKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("organisation kind '{kind}'")))?,
+            tier,
+            contracted_endpoints: contracted,
+        })
+    })())
+}
+
+fn org_json(o: &Organisation) -> Json {
+    json!({"slug": o.slug, "name": o.name, "kind": o.kind.as_str(), "tier": o.tier,
+           "contracted_endpoints": o.contracted_endpoints})
+}
+
+/// Fails with `NotFound` unless the scope grants `org` and it exists.
+fn check_org(conn: &Connection, scope: &Scope, org: Uuid) -> Result<()> {
+    let exists: bool = scope.allows(org)
+        && conn
+            .query_row(
+                "SELECT 1 FROM organisations WHERE id = ?1",
+                [org.to_string()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+    if exists {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("organisation {org}")))
+    }
+}
+
+fn exception_row(r: &rusqlite::Row) -> rusqlite::Result<Result<Exception>> {
+    let (id, org, expires, created, revoked): (String, String, String, String, Option<String>) =
+        (r.get(0)?, r.get(1)?, r.get(6)?, r.get(7)?, r.get(8)?);
+    let (check, resource, justification, approver) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+    Ok((|| {
+        Ok(Exception {
+            id: parse_uuid_col(&id)?,
+            org_id: parse_uuid_col(&org)?,
+            check,
+            resource,
+            justification,
+            approver,
+            expires: parse_date(&expires).map_err(StoreError::Corrupt)?,
+            created_at: parse_time_col(&created)?,
+            revoked_at: revoked.as_deref().map(parse_time_col).transpose()?,
+        })
+    })())
+}
+
+fn exception_json(e: &Exception) -> Json {
+    json!({"check": e.check, "resource": e.resource, "justification": e.justification,
+           "approver": e.approver, "expires": e.expires.to_string(),
+           "revoked_at": e.revoked_at.map(|t| format_timestamp(&t))})
+}
+
+fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<Result<T>>>) -> Result<Vec<T>> {
+    rows.map(|r| r?).collect()
+}
+
+impl Store for SqliteStore {
+    fn create_org(&self, actor: &Actor, new: NewOrg) -> Result<Organisation> {
+        validate_slug(&new.slug).map_err(StoreError::Invalid)?;
+        if new.name.trim().is_empty() {
+            return Err(StoreError::Invalid("an organisation needs a name".into()));
+        }
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        if let Some(t) = &new.tier {
+            let known = tx
+                .query_row("SELECT 1 FROM tiers WHERE name = ?1", [t], |_| Ok(()))
+                .optional()?;
+            if known.is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "unknown service tier '{t}' (see `assay tier list`)"
+                )));
+            }
+        }
+        if tx
+            .query_row(
+                "SELECT 1 FROM organisations WHERE slug = ?1",
+                [&new.slug],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some()
+        {
+            return Err(StoreError::Conflict(format!(
+                "organisation '{}' already exists",
+                new.slug
+            )));
+        }
+        if new.kind == OrgKind::Provider
+            && tx
+                .query_row(
+                    "SELECT 1 FROM organisations WHERE kind = 'provider'",
+                    [],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some()
+        {
+            return Err(StoreError::Conflict(
+                "there is already a provider organisation".into(),
+            ));
+        }
+        let org = Organisation {
+            id: Uuid::now_v7(),
+            slug: new.slug,
+            name: new.name,
+            kind: new.kind,
+            tier: new.tier,
+            contracted_endpoints: new.contracted_endpoints,
+        };
+        tx.execute(
+            "INSERT INTO organisations (id, slug, name, kind, tier, contracted_endpoints, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                org.id.to_string(),
+                org.slug,
+                org.name,
+                org.kind.as_str(),
+                org.tier,
+                org.contracted_endpoints,
+                format_timestamp(&Utc::now())
+            ],
+        )?;
+        append_audit(
+            &tx,
+            actor,
+            "organisation.create",
+            Some(org.id),
+            &org.slug,
+            Json::Null,
+            org_json(&org),
+        )?;
+        tx.commit()?;
+        Ok(org)
+    }
+
+    fn list_orgs(&self, scope: &Scope) -> Result<Vec<Organisation>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&format!("{ORG_SELECT} ORDER BY kind DESC, slug"))?;
+        let all = collect(stmt.query_map([], org_row)?)?;
+        Ok(all.into_iter().filter(|o| scope.allows(o.id)).collect())
+    }
+
+    fn org_by_slug(&self, scope: &Scope, slug: &str) -> Result<Organisation> {
+        let conn = self.conn()?;
+        conn.query_row(&format!("{ORG_SELECT} WHERE slug = ?1"), [slug], org_row)
+            .optional()?
+            .transpose()?
+            .filter(|o| scope.allows(o.id))
+            .ok_or_else(|| StoreError::NotFound(format!("organisation '{slug}'")))
+    }
+
+    fn list_tiers(&self) -> Result<Vec<Tier>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT name, about FROM tiers ORDER BY name")?;
+        let mut tiers: Vec<Tier> = stmt
+            .query_map([], |r| {
+                Ok(Tier {
+                    name: r.get(0)?,
+                    about: r.get(1)?,
+                    values: BTreeMap::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare("SELECT tier, param, value FROM tier_params")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (tier, param, value) = row?;
+            if let Some(t) = tiers.iter_mut().find(|t| t.name == tier) {
+                t.values.insert(param, value);
+            }
+        }
+        Ok(tiers)
+    }
+
+    fn set_tier_param(&self, actor: &Actor, tier: &str, param: &str, value: i64) -> Result<()> {
+        Params::default()
+            .set(param, value)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        if tx
+            .query_row("SELECT 1 FROM tiers WHERE name = ?1", [tier], |_| Ok(()))
+            .optional()?
+            .is_none()
+        {
+            return Err(StoreError::NotFound(format!("service tier '{tier}'")));
+        }
+        let before: Option<i64> = tx
+            .query_row(
+                "SELECT value FROM tier_params WHERE tier = ?1 AND param = ?2",
+                [tier, param],
+                |r| r.get(0),
+            )
+            .optional()?;
+        tx.execute(
+            "INSERT INTO tier_params (tier, param, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (tier, param) DO UPDATE SET value = excluded.value",
+            params![tier, param, value],
+        )?;
+        append_audit(
+            &tx,
+            actor,
+            "tier.set_param",
+            None,
+            &format!("{tier}/{param}"),
+            json!(before),
+            json!(value),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn overrides(&self, scope: &Scope, org: Uuid) -> Result<BTreeMap<String, i64>> {
+        let conn = self.conn()?;
+        check_org(&conn, scope, org)?;
+        let mut stmt = conn.prepare("SELECT param, value FROM org_overrides WHERE org_id = ?1")?;
+        let rows = stmt.query_map([org.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn set_override(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        org: Uuid,
+        param: &str,
+        value: Option<i64>,
+    ) -> Result<()> {
+        if let Some(v) = value {
+            Params::default()
+                .set(param, v)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        }
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        check_org(&tx, scope, org)?;
+        let before: Option<i64> = tx
+            .query_row(
+                "SELECT value FROM org_overrides WHERE org_id = ?1 AND param = ?2",
+                params![org.to_string(), param],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match value {
+            Some(v) => tx.execute(
+                "INSERT INTO org_overrides (org_id, param, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id, param) DO UPDATE SET value = excluded.value",
+                params![org.to_string(), param, v],
+            )?,
+            None => tx.execute(
+                "DELETE FROM org_overrides WHERE org_id = ?1 AND param = ?2",
+                params![org.to_string(), param],
+            )?,
+        };
+        append_audit(
+            &tx,
+            actor,
+            "organisation.override",
+            Some(org),
+            param,
+            json!(before),
+            json!(value),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn import_rows(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        org: Uuid,
+        kind: RecordKind,
+        rows: &[Row],
+        mode: ImportMode,
+    ) -> Result<usize> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        check_org(&tx, scope, org)?;
+        let replaced = records::write_rows(&tx, org, kind, rows, mode)?;
+        append_audit(
+            &tx,
+            actor,
+            "records.import",
+            Some(org),
+            kind.name(),
+            json!({"replaced": replaced}),
+            json!({"rows": rows.len(), "mode": format!("{mode:?}").to_lowercase(),
+                   "first_id": rows.first().map(|r| r.id.clone()), "last_id": rows.last().map(|r| r.id.clone())}),
+        )?;
+        tx.commit()?;
+        Ok(rows.len())
+    }
+
+    fn list_rows(&self, scope: &Scope, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
+        let conn = self.conn()?;
+        check_org(&conn, scope, org)?;
+        records::read_rows(&conn, org, kind)
+    }
+
+    fn load_org_data(&self, scope: &Scope, org: Uuid) -> Result<OrgData> {
+        let conn = self.conn()?;
+        check_org(&conn, scope, org)?;
+        let mut data = OrgData::default();
+        for kind in RecordKind::ALL {
+            for row in records::read_rows(&conn, org, *kind)? {
+                let id = row.id.clone();
+                data.push_row(*kind, row).map_err(|(field, e)| {
+                    StoreError::Corrupt(format!("{kind} '{id}' field {field}: {e}"))
+                })?;
+            }
+        }
+        Ok(data)
+    }
+
+    fn add_exception(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        new: NewException,
+        now: DateTime<Utc>,
+    ) -> Result<Exception> {
+        if assay_core::engine::checks::find(&new.check).is_none() {
+            return Err(StoreError::Invalid(format!(
+                "unknown check '{}' (see `assay frameworks show`)",
+                new.check
+            )));
+        }
+        if new.justification.trim().is_empty() || new.approver.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "an exception needs a justification and an approver".into(),
+            ));
+        }
+        if new.expires < now.date_naive() {
+            return Err(StoreError::Invalid(format!(
+                "expiry {} is in the past",
+                new.expires
+            )));
+        }
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        check_org(&tx, scope, new.org_id)?;
+        let e = Exception {
+            id: Uuid::now_v7(),
+            org_id: new.org_id,
+            check: new.check,
+            resource: new.resource,
+            justification: new.justification,
+            approver: new.approver,
+            expires: new.expires,
+            created_at: parse_time_col(&format_timestamp(&now))?,
+            revoked_at: None,
+        };
+        tx.execute(
+            "INSERT INTO exceptions (id, org_id, check_id, resource, justification, approver, expires, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                e.id.to_string(),
+                e.org_id.to_string(),
+                e.check,
+                e.resource,
+                e.justification,
+                e.approver,
+                e.expires.to_string(),
+                format_timestamp(&e.created_at)
+            ],
+        )?;
+        append_audit(
+            &tx,
+            actor,
+            "exception.add",
+            Some(e.org_id),
+            &e.id.to_string(),
+            Json::Null,
+            exception_json(&e),
+        )?;
+        tx.commit()?;
+        Ok(e)
+    }
+
+    fn list_exceptions(&self, scope: &Scope, org: Option<Uuid>) -> Result<Vec<Exception>> {
+        let conn = self.conn()?;
+        if let Some(o) = org {
+            check_org(&conn, scope, o)?;
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, org_id, check_id, resource, justification, approver, expires, created_at, revoked_at
+             FROM exceptions WHERE (?1 IS NULL OR org_id = ?1) ORDER BY created_at, id",
+        )?;
+        let all = collect(stmt.query_map([org.map(|o| o.to_string())], exception_row)?)?;
+        Ok(all.into_iter().filter(|e| scope.allows(e.org_id)).collect())
+    }
+
+    fn revoke_exception(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let found = tx
+            .query_row(
+                "SELECT id, org_id, check_id, resource, justification, approver, expires, created_at, revoked_at
+                 FROM exceptions WHERE id = ?1",
+                [id.to_string()],
+                exception_row,
+            )
+            .optional()?
+            .transpose()?
+            .filter(|e| scope.allows(e.org_id))
+            .ok_or_else(|| StoreError::NotFound(format!("exception {id}")))?;
+        if found.revoked_at.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "exception {id} is already revoked"
+            )));
+        }
+        tx.execute(
+            "UPDATE exceptions SET revoked_at = ?1 WHERE id = ?2",
+            params![format_timestamp(&now), id.to_string()],
+        )?;
+        let mut after = found.clone();
+        after.revoked_at = Some(now);
+        append_audit(
+            &tx,
+            actor,
+            "exception.revoke",
+            Some(found.org_id),
+            &id.to_string(),
+            exception_json(&found),
+            exception_json(&after),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn save_run(
+        &self,
+        actor: &Actor,
+        run: &RunInfo,
+        results: &[(Uuid, FrameworkResult)],
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let evaluated_at = format_timestamp(&run.evaluated_at);
+        tx.execute(
+            "INSERT INTO eval_runs (id, evaluated_at, started_at, finished_at, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                run.id.to_string(),
+                evaluated_at,
+                format_timestamp(&run.started_at),
+                format_timestamp(&run.finished_at),
+                run.actor
+            ],
+        )?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO eval_results (run_id, org_id, framework, evaluated_at, verdict_status, result)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (org, r) in results {
+                let body =
+                    serde_json::to_string(r).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                stmt.execute(params![
+                    run.id.to_string(),
+                    org.to_string(),
+                    r.framework,
+                    evaluated_at,
+                    r.verdict.as_ref().map(|v| v.status.as_str()),
+                    body
+                ])?;
+            }
+        }
+        let orgs: std::collections::BTreeSet<String> =
+            results.iter().map(|(o, _)| o.to_string()).collect();
+        append_audit(
+            &tx,
+            actor,
+            "evaluation.run",
+            None,
+            &run.id.to_string(),
+            Json::Null,
+            json!({"evaluated_at": evaluated_at, "organisations": orgs.len(), "results": results.len()}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn results_as_of(
+        &self,
+        scope: &Scope,
+        org: Uuid,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<FrameworkResult>> {
+        let conn = self.conn()?;
+        check_org(&conn, scope, org)?;
+        // For each framework, the newest result at or before `as_of`; the
+        // run id breaks ties between runs evaluated at the same instant.
+        let mut stmt = conn.prepare(
+            "SELECT r.result FROM eval_results r
+             WHERE r.org_id = ?1 AND r.evaluated_at <= ?2
+               AND NOT EXISTS (SELECT 1 FROM eval_results n
+                               WHERE n.org_id = r.org_id AND n.framework = r.framework
+                                 AND n.evaluated_at <= ?2
+                                 AND (n.evaluated_at > r.evaluated_at
+                                      OR (n.evaluated_at = r.evaluated_at AND n.run_id > r.run_id)))
+             ORDER BY r.framework",
+        )?;
+        let rows = stmt.query_map(params![org.to_string(), format_timestamp(&as_of)], |r| {
+            r.get::<_, String>(0)
+        })?;
+        rows.map(|body| {
+            let body = body?;
+            serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("stored result: {e}")))
+        })
+        .collect()
+    }
+
+    fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, evaluated_at, started_at, finished_at, actor FROM eval_runs
+             ORDER BY evaluated_at DESC, id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, ev, st, fi, actor) = row?;
+            Ok(RunInfo {
+                id: parse_uuid_col(&id)?,
+                evaluated_at: parse_time_col(&ev)?,
+                started_at: parse_time_col(&st)?,
+                finished_at: parse_time_col(&fi)?,
+                actor,
+            })
+        })
+        .collect()
+    }
+
+    fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&format!(
+            "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        collect(stmt.query_map(params![after_seq, limit as i64], audit_row)?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,99 @@
+//! Reading and writing records of any kind, driven by the kind's field list.
+
+use super::convert::{from_sql, to_sql};
+use crate::{ImportMode, Result, StoreError};
+use assay_core::records::{RecordKind, Row};
+use rusqlite::{Connection, ErrorCode, params_from_iter};
+use uuid::Uuid;
+
+fn columns(kind: RecordKind) -> String {
+    kind.fields()
+        .iter()
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes rows inside the caller's transaction; returns how many stored rows
+/// were replaced. A duplicate id (in `Insert` mode) names the id.
+pub fn write_rows(
+    conn: &Connection,
+    org: Uuid,
+    kind: RecordKind,
+    rows: &[Row],
+    mode: ImportMode,
+) -> Result<usize> {
+    let org = org.to_string();
+    let mut replaced = 0;
+    if mode == ImportMode::Replace {
+        replaced = conn.execute(
+            &format!("DELETE FROM {} WHERE org_id = ?1", kind.table()),
+            [&org],
+        )?;
+    }
+    let n = kind.fields().len();
+    let placeholders: Vec<String> = (3..n + 3).map(|i| format!("?{i}")).collect();
+    let verb = if mode == ImportMode::Upsert {
+        "INSERT OR REPLACE"
+    } else {
+        "INSERT"
+    };
+    let sql = format!(
+        "{verb} INTO {} (org_id, id, {}) VALUES (?1, ?2, {})",
+        kind.table(),
+        columns(kind),
+        placeholders.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for row in rows {
+        if row.values.len() != n {
+            return Err(StoreError::Invalid(format!(
+                "{kind} '{}' has {} values, expected {n}",
+                row.id,
+                row.values.len()
+            )));
+        }
+        let values = [
+            to_sql(&assay_core::value::Value::Text(org.clone())),
+            to_sql(&assay_core::value::Value::Text(row.id.clone())),
+        ]
+        .into_iter()
+        .chain(row.values.iter().map(to_sql));
+        if let Err(e) = stmt.execute(params_from_iter(values)) {
+            return Err(match e.sqlite_error_code() {
+                Some(ErrorCode::ConstraintViolation) if e.to_string().contains("UNIQUE") => {
+                    StoreError::DuplicateId {
+                        kind,
+                        id: row.id.clone(),
+                    }
+                }
+                _ => StoreError::from(e),
+            });
+        }
+    }
+    Ok(replaced)
+}
+
+/// Reads every row of `kind` for `org`, in insertion order.
+pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
+    let fields = kind.fields();
+    let sql = format!(
+        "SELECT id, {} FROM {} WHERE org_id = ?1 ORDER BY rowid",
+        columns(kind),
+        kind.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([org.to_string()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let mut values = Vec::with_capacity(fields.len());
+        for (i, f) in fields.iter().enumerate() {
+            let v = from_sql(f.ty, r.get_ref(i + 1)?)
+                .map_err(|e| StoreError::Corrupt(format!("{kind} '{id}' field {}: {e}", f.name)))?;
+            values.push(v);
+        }
+        out.push(Row { id, values });
+    }
+    Ok(out)
+}

@@ -2,3 +2,8 @@
 //! and the deterministic demo data generator.
 
 pub mod demo;
+pub mod parse;
+pub mod records_io;
+
+pub use parse::{Format, ParseError, Position, template};
+pub use records_io::{ImportFile, IngestError, export, import};

@@ -138,7 +138,12 @@ const BUILTIN: &[(&str, &str)] = &[
 impl Catalogue {
     /// The three shipped frameworks.
     pub fn builtin() -> Result<Catalogue, CatalogueError> {
-        Catalogue::from_sources(BUILTIN.iter().map(|(f, t)| (f.to_string(), t.to_string())))
+        Catalogue::from_sources(Catalogue::builtin_sources())
+    }
+
+    /// The shipped catalogue files as `(file name, text)`.
+    pub fn builtin_sources() -> Vec<(String, String)> {
+        BUILTIN.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect()
     }
 
     /// Parses and validates catalogue files given as `(file name, text)`.

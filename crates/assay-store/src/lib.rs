@@ -212,4 +212,7 @@ pub trait Store: Send + Sync {
 
     // Audit log.
     fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>>;
+    /// Checks the whole hash chain: the number of entries, or the first
+    /// entry that was edited or deleted.
+    fn verify_audit(&self) -> Result<std::result::Result<i64, audit::ChainBreak>>;
 }

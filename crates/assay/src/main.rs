@@ -1,1 +1,154 @@
-fn main() {}
+//! `assay`: the command line. Parses arguments, opens the store and calls the
+//! library crates; it holds no business rules of its own.
+
+mod admin;
+mod demo;
+mod evaluate;
+mod output;
+mod records;
+
+use anyhow::{Context, Result, bail};
+use assay_core::catalogue::Catalogue;
+use assay_store::{Actor, SqliteStore, Store};
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Assay keeps an MSP's operational records (assets, patches, accounts,
+/// backups, tickets, changes, documents, …) for itself and every client,
+/// evaluates them against Cyber Essentials v3.3, the ScotlandIS ITMSP Best
+/// Practice Charter and MSP/Cloud Verify, and shows what passes, what fails,
+/// where and why.
+#[derive(Parser)]
+#[command(name = "assay", version, propagate_version = true)]
+struct Cli {
+    /// Database to use: a path or `sqlite://PATH` for the embedded database.
+    #[arg(long, env = "ASSAY_DATABASE_URL", default_value = "sqlite://assay-data/assay.db", global = true)]
+    database_url: String,
+
+    /// Treat this as the current time (RFC 3339 or YYYY-MM-DD): for
+    /// replaying, demos and tests. Defaults to the system clock.
+    #[arg(long, env = "ASSAY_NOW", global = true, value_parser = parse_now)]
+    now: Option<DateTime<Utc>>,
+
+    /// A folder of extra framework catalogues (*.toml) to load beside the built-in ones.
+    #[arg(long, env = "ASSAY_FRAMEWORKS_DIR", global = true)]
+    frameworks_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a believable demo MSP: the provider and its clients with six months of records.
+    Demo(demo::DemoArgs),
+    /// Evaluate organisations against the frameworks, or show a stored answer with --as-of.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Import records of one kind from a CSV, JSON or JSON Lines file.
+    Import(records::ImportArgs),
+    /// Export records of one kind as CSV or JSON.
+    Export(records::ExportArgs),
+    /// List the record kinds, or show one kind's fields.
+    Kinds(records::KindsArgs),
+    /// Manage organisations and their parameter overrides.
+    #[command(subcommand)]
+    Org(admin::OrgCommand),
+    /// Show and change service tiers and their parameters.
+    #[command(subcommand)]
+    Tier(admin::TierCommand),
+    /// Add, list and revoke exceptions (risk acceptances).
+    #[command(subcommand)]
+    Exception(admin::ExceptionCommand),
+    /// List the frameworks, or show one with its requirements and checks.
+    #[command(subcommand)]
+    Frameworks(admin::FrameworksCommand),
+    /// Read and verify the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
+    /// List stored evaluation runs.
+    Runs(admin::RunsArgs),
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    assay_core::value::parse_timestamp(s)
+}
+
+/// What every command gets: the store, the frameworks, who is acting, and the time.
+pub struct Ctx {
+    pub store: Box<dyn Store>,
+    pub catalogue: Catalogue,
+    pub actor: Actor,
+    pub now: DateTime<Utc>,
+}
+
+/// The built-in catalogues plus every `*.toml` in `dir`.
+fn load_catalogue(dir: Option<&Path>) -> Result<Catalogue> {
+    let mut sources = Catalogue::builtin_sources();
+    if let Some(dir) = dir {
+        let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+            sources.push((p.display().to_string(), text));
+        }
+    }
+    Ok(Catalogue::from_sources(sources)?)
+}
+
+fn open_store(url: &str) -> Result<Box<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        bail!("PostgreSQL is not supported by this build yet; use the embedded database (sqlite://PATH)");
+    }
+    let path = PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url));
+    if path.as_os_str().is_empty() {
+        bail!("--database-url names no file");
+    }
+    let store = SqliteStore::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
+    Ok(Box::new(store))
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let catalogue = load_catalogue(cli.frameworks_dir.as_deref())?;
+    // Commands that need no database.
+    match &cli.command {
+        Command::Kinds(a) => return records::kinds(a),
+        Command::Frameworks(c) => return admin::frameworks(&catalogue, c),
+        Command::Import(a) if a.template => return records::print_template(a),
+        _ => {}
+    }
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let ctx = Ctx {
+        store: open_store(&cli.database_url)?,
+        catalogue,
+        actor: Actor::new(format!("cli:{user}"), "cli"),
+        now: cli.now.unwrap_or_else(Utc::now),
+    };
+    match cli.command {
+        Command::Demo(a) => demo::run(&ctx, a),
+        Command::Evaluate(a) => evaluate::run(&ctx, a),
+        Command::Import(a) => records::import(&ctx, a),
+        Command::Export(a) => records::export(&ctx, a),
+        Command::Org(c) => admin::org(&ctx, c),
+        Command::Tier(c) => admin::tier(&ctx, c),
+        Command::Exception(c) => admin::exception(&ctx, c),
+        Command::Audit(c) => admin::audit(&ctx, c),
+        Command::Runs(a) => admin::runs(&ctx, a),
+        Command::Kinds(_) | Command::Frameworks(_) => Ok(()),
+    }
+}

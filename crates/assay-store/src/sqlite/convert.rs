@@ -55,12 +55,3 @@ pub fn from_sql(ty: ColumnType, v: ValueRef) -> Result<Value> {
 fn text(t: &[u8]) -> Result<String> {
     String::from_utf8(t.to_vec()).map_err(|_| StoreError::Corrupt("text that is not UTF-8".into()))
 }
-
-/// The SQLite column declaration for a field type.
-pub fn column_decl(ty: ColumnType) -> &'static str {
-    match ty {
-        ColumnType::Int | ColumnType::Bool => "INTEGER",
-        ColumnType::Real => "REAL",
-        _ => "TEXT",
-    }
-}

@@ -103,8 +103,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Verifies the whole audit chain.
-    pub fn verify_audit(&self) -> Result<std::result::Result<i64, ChainBreak>> {
+    fn verify_chain(&self) -> Result<std::result::Result<i64, ChainBreak>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(&format!("{AUDIT_SELECT} ORDER BY seq"))?;
         let entries = stmt
@@ -803,6 +802,10 @@ impl Store for SqliteStore {
             "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
         ))?;
         collect(stmt.query_map(params![after_seq, limit as i64], audit_row)?)
+    }
+
+    fn verify_audit(&self) -> Result<std::result::Result<i64, ChainBreak>> {
+        self.verify_chain()
     }
 }
 

@@ -1,4 +1,4 @@
-use super::convert::column_decl;
+use assay_core::value::ColumnType;
 use super::*;
 
 /// The DDL the record kinds' field lists call for; `0002_records.sql` must
@@ -55,5 +55,14 @@ fn record_tables_match_the_record_kinds() {
             kind.table(),
             expected_ddl()
         );
+    }
+}
+
+/// The SQLite column declaration for a field type.
+pub fn column_decl(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Int | ColumnType::Bool => "INTEGER",
+        ColumnType::Real => "REAL",
+        _ => "TEXT",
     }
 }

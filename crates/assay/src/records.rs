@@ -1,0 +1,158 @@
+//! `assay import`, `assay export` and `assay kinds`.
+
+use crate::Ctx;
+use crate::output::table;
+use anyhow::{Context, Result, anyhow, bail};
+use assay_core::records::{ID_FIELD, RecordKind};
+use assay_ingest::{Format, ImportFile};
+use assay_store::{ImportMode, Scope};
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+fn parse_kind(s: &str) -> Result<RecordKind, String> {
+    RecordKind::from_name(s).ok_or_else(|| format!("unknown record kind '{s}' (see `assay kinds`)"))
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FileFormat {
+    Csv,
+    Json,
+    Jsonl,
+}
+
+impl From<FileFormat> for Format {
+    fn from(f: FileFormat) -> Format {
+        match f {
+            FileFormat::Csv => Format::Csv,
+            FileFormat::Json => Format::Json,
+            FileFormat::Jsonl => Format::JsonLines,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Mode {
+    /// Add records; an id that exists already is an error.
+    Insert,
+    /// Add records, replacing those whose id exists already.
+    Upsert,
+    /// Replace every stored record of this kind with the file's.
+    Replace,
+}
+
+/// Import records of one kind. The whole file is validated first; if any
+/// line is wrong nothing is written and the error names the line and field.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Record kind (see `assay kinds`), e.g. asset, update, account.
+    #[arg(value_parser = parse_kind)]
+    kind: RecordKind,
+    /// The file to import (.csv, .json array, or .jsonl).
+    #[arg(required_unless_present = "template")]
+    file: Option<PathBuf>,
+    /// Organisation the records belong to (its slug).
+    #[arg(long, required_unless_present = "template")]
+    org: Option<String>,
+    /// File format; by default taken from the file's extension.
+    #[arg(long)]
+    format: Option<FileFormat>,
+    /// What to do with ids that exist already.
+    #[arg(long, value_enum, default_value = "insert")]
+    mode: Mode,
+    /// Print the expected CSV header with one example row, and exit.
+    #[arg(long)]
+    pub template: bool,
+}
+
+pub fn print_template(a: &ImportArgs) -> Result<()> {
+    print!("{}", assay_ingest::template(a.kind));
+    Ok(())
+}
+
+pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
+    let (Some(path), Some(slug)) = (a.file, a.org) else {
+        bail!("give a FILE and --org");
+    };
+    let format = match a.format {
+        Some(f) => f.into(),
+        None => Format::from_path(&path)
+            .ok_or_else(|| anyhow!("cannot tell the format of {} from its name; pass --format", path.display()))?,
+    };
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let org = ctx.store.org_by_slug(&Scope::All, &slug).map_err(|_| anyhow!("unknown organisation '{slug}'"))?;
+    let mode = match a.mode {
+        Mode::Insert => ImportMode::Insert,
+        Mode::Upsert => ImportMode::Upsert,
+        Mode::Replace => ImportMode::Replace,
+    };
+    let file = ImportFile { kind: a.kind, format, bytes: &bytes, mode };
+    let n = assay_ingest::import(ctx.store.as_ref(), &ctx.actor, &Scope::All, org.id, file)
+        .with_context(|| format!("{} rejected; nothing was imported", path.display()))?;
+    println!("imported {n} {} record(s) into {}", a.kind, org.slug);
+    Ok(())
+}
+
+/// Export every record of one kind of an organisation.
+#[derive(Args)]
+pub struct ExportArgs {
+    #[arg(value_parser = parse_kind)]
+    kind: RecordKind,
+    /// Organisation (slug).
+    #[arg(long)]
+    org: String,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: FileFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    let org = ctx.store.org_by_slug(&Scope::All, &a.org).map_err(|_| anyhow!("unknown organisation '{}'", a.org))?;
+    let mut out: Box<dyn Write> = match &a.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let n = assay_ingest::export(ctx.store.as_ref(), &Scope::All, org.id, a.kind, a.format.into(), &mut out)?;
+    out.flush()?;
+    if let Some(p) = a.output {
+        eprintln!("exported {n} {} record(s) to {}", a.kind, p.display());
+    }
+    Ok(())
+}
+
+/// List the record kinds, or describe one kind's fields.
+#[derive(Args)]
+pub struct KindsArgs {
+    #[arg(value_parser = parse_kind)]
+    kind: Option<RecordKind>,
+}
+
+pub fn kinds(a: &KindsArgs) -> Result<()> {
+    match a.kind {
+        None => {
+            let rows: Vec<Vec<String>> =
+                RecordKind::ALL.iter().map(|k| vec![k.name().to_string(), k.about().to_string()]).collect();
+            table(&["KIND", "WHAT IT HOLDS"], &rows);
+        }
+        Some(k) => {
+            println!("{}: {}\n", k.name(), k.about());
+            let rows: Vec<Vec<String>> = std::iter::once(&ID_FIELD)
+                .chain(k.fields())
+                .map(|f| {
+                    vec![
+                        f.name.to_string(),
+                        f.ty.describe(),
+                        if f.required { "yes".into() } else { String::new() },
+                        f.doc.to_string(),
+                    ]
+                })
+                .collect();
+            table(&["FIELD", "TYPE", "REQUIRED", "NOTES"], &rows);
+        }
+    }
+    Ok(())
+}

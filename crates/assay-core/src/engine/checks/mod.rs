@@ -100,6 +100,17 @@ impl Args<'_> {
         }
     }
 
+    /// A true/false argument.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, String> {
+        match self.0.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| format!("argument '{name}' must be true or false")),
+        }
+    }
+
     /// A whole-number argument.
     pub fn int(&self, name: &str) -> Result<Option<i64>, String> {
         match self.0.get(name) {

@@ -1,0 +1,256 @@
+//! End-to-end tests: the real `assay` binary on a real database file.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("assay.db")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(args)
+            .env("ASSAY_DATABASE_URL", format!("sqlite://{}", self.db().display()))
+            .env_remove("ASSAY_NOW")
+            .output()
+            .expect("run assay")
+    }
+
+    /// Runs and requires success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "assay {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs and requires failure; returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "assay {args:?} should have failed");
+        String::from_utf8(out.stderr).expect("utf-8 stderr")
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write file");
+        p.display().to_string()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("JSON output")
+    }
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn template_prints_the_header_and_an_example() {
+    let env = Env::new();
+    let out = env.ok(&["import", "update", "--template"]);
+    let mut lines = out.lines();
+    assert!(lines.next().unwrap_or("").starts_with("id,asset,reference,product,kind,severity"));
+    assert!(lines.next().unwrap_or("").contains("KB5046617"));
+}
+
+#[test]
+fn bad_imports_exit_non_zero_name_line_and_field_and_change_nothing() {
+    let env = Env::new();
+    env.ok(&["org", "add", "acme", "--name", "Acme Ltd", "--tier", "Managed User"]);
+    let good = env.file("sites.csv", b"id,name,country\nhq,Head office,GB\ndepot,Depot,GB\n");
+    env.ok(&["import", "site", &good, "--org", "acme"]);
+    let snapshot = env.ok(&["export", "site", "--org", "acme", "--format", "json"]);
+    let audit = env.ok(&["audit", "verify"]);
+
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("unknown-column.csv", b"id,name,colour\nx,X,red\n".to_vec(), "line 1, field 'colour'"),
+        ("bad-date.csv", b"person,course,kind,completed_on\np1,CE,onboarding,2026-02-30\n".to_vec(), "line 2, field 'completed_on'"),
+        ("duplicate.csv", b"id,name\na,A\nb,B\na,C\n".to_vec(), "line 4, field 'id': duplicate id 'a'"),
+        ("existing.csv", b"id,name\nnew,New\nhq,Clash\n".to_vec(), "line 3, field 'id': site 'hq' already exists"),
+        ("latin1.csv", b"id,name\nx,Caf\xe9\n".to_vec(), "not UTF-8"),
+        ("empty.csv", Vec::new(), "the file is empty"),
+        ("ragged.csv", b"id,name\nx,X,extra\n".to_vec(), "line 2: expected 2 fields"),
+        ("missing.csv", b"id,name\nx,\n".to_vec(), "line 2, field 'name': a value is required"),
+    ];
+    for (name, bytes, expected) in cases {
+        let f = env.file(name, &bytes);
+        let kind = if name == "bad-date.csv" { "training" } else { "site" };
+        let err = env.fails(&["import", kind, &f, "--org", "acme"]);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was imported"), "{name}: {err}");
+    }
+    let f = env.file("ok2.csv", b"id,name\nnew,New\n");
+    let err = env.fails(&["import", "site", &f, "--org", "nosuch"]);
+    assert!(err.contains("unknown organisation 'nosuch'"), "{err}");
+
+    assert_eq!(env.ok(&["export", "site", "--org", "acme", "--format", "json"]), snapshot);
+    assert_eq!(env.ok(&["audit", "verify"]), audit, "no audit entries for rejected imports");
+}
+
+#[test]
+fn export_then_import_round_trips() {
+    let env = Env::new();
+    env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
+    env.ok(&["org", "add", "copy", "--name", "Copy Ltd"]);
+    let tpl = env.ok(&["import", "asset", "--template"]);
+    let f = env.file("assets.csv", tpl.replacen(",LAP-0042,", ",LAP-0042,", 1).replacen("\n,", "\nlap42,", 1).as_bytes());
+    env.ok(&["import", "asset", &f, "--org", "acme"]);
+    for format in ["csv", "json"] {
+        let out = env.dir.path().join(format!("export.{format}"));
+        env.ok(&["export", "asset", "--org", "acme", "--format", format, "--output", path(&out)]);
+        env.ok(&["import", "asset", path(&out), "--org", "copy", "--mode", "replace"]);
+        assert_eq!(
+            env.ok(&["export", "asset", "--org", "copy", "--format", "json"]),
+            env.ok(&["export", "asset", "--org", "acme", "--format", "json"]),
+            "{format}"
+        );
+    }
+}
+
+fn status_of(results: &Value, org: &str, framework: &str, req: &str) -> String {
+    results
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["org"] == org && r["framework"] == framework))
+        .and_then(|r| r["requirements"].as_array())
+        .and_then(|qs| qs.iter().find(|q| q["id"] == req))
+        .and_then(|q| q["status"].as_str())
+        .unwrap_or("missing")
+        .to_string()
+}
+
+fn firewall_file(env: &Env, inbound: &str) -> String {
+    env.file(
+        &format!("fw-{inbound}.csv"),
+        format!("id,name,default_inbound,admin_interface_internet\nfw1,Edge,{inbound},false\n").as_bytes(),
+    )
+}
+
+#[test]
+fn as_of_reproduces_an_earlier_answer_after_records_changed() {
+    let env = Env::new();
+    env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
+    env.ok(&["import", "firewall", &firewall_file(&env, "allow"), "--org", "acme"]);
+    let first = env.ok(&["--now", "2026-01-10T09:00:00Z", "evaluate", "--format", "json"]);
+    let first_json: Value = serde_json::from_str(&first).expect("json");
+    assert_eq!(status_of(&first_json, "acme", "cyber-essentials", "CE-FW-4"), "fail");
+
+    env.ok(&["import", "firewall", &firewall_file(&env, "deny"), "--org", "acme", "--mode", "upsert"]);
+    let second = env.json(&["--now", "2026-01-20T09:00:00Z", "evaluate", "--format", "json"]);
+    assert_eq!(status_of(&second, "acme", "cyber-essentials", "CE-FW-4"), "pass");
+
+    let replay = env.ok(&["evaluate", "--as-of", "2026-01-15", "--format", "json"]);
+    assert_eq!(replay, first, "--as-of must give the stored answer byte for byte");
+    let latest = env.json(&["evaluate", "--as-of", "2026-01-20", "--format", "json"]);
+    assert_eq!(status_of(&latest, "acme", "cyber-essentials", "CE-FW-4"), "pass");
+    let err = env.fails(&["evaluate", "--as-of", "2025-12-31"]);
+    assert!(err.contains("no evaluation is stored"), "{err}");
+}
+
+#[test]
+fn exceptions_apply_until_expiry_and_can_be_revoked() {
+    let env = Env::new();
+    env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
+    env.ok(&["import", "firewall", &firewall_file(&env, "allow"), "--org", "acme"]);
+    env.ok(&[
+        "--now", "2026-03-01", "exception", "add", "--org", "acme", "--check", "firewall.default_deny",
+        "--resource", "fw1", "--justification", "ISP router, replacement ordered", "--approver", "Ops lead",
+        "--expires", "2026-03-31",
+    ]);
+    let during = env.json(&["--now", "2026-03-31T18:00:00Z", "evaluate", "--org", "acme", "--format", "json"]);
+    assert_eq!(status_of(&during, "acme", "cyber-essentials", "CE-FW-4"), "excepted");
+    let after = env.json(&["--now", "2026-04-01T00:00:00Z", "evaluate", "--org", "acme", "--format", "json"]);
+    assert_eq!(status_of(&after, "acme", "cyber-essentials", "CE-FW-4"), "fail");
+
+    let list = env.json(&["--now", "2026-03-15", "exception", "list", "--format", "json"]);
+    let id = list[0]["id"].as_str().expect("exception id").to_string();
+    assert_eq!(list[0]["state"], "active");
+    env.ok(&["--now", "2026-03-15", "exception", "revoke", &id]);
+    let revoked = env.json(&["--now", "2026-03-20T00:00:00Z", "evaluate", "--org", "acme", "--format", "json"]);
+    assert_eq!(status_of(&revoked, "acme", "cyber-essentials", "CE-FW-4"), "fail");
+
+    let err = env.fails(&["exception", "add", "--org", "acme", "--check", "no.such", "--justification", "j", "--approver", "a", "--expires", "2099-01-01"]);
+    assert!(err.contains("unknown check 'no.such'"), "{err}");
+}
+
+#[test]
+fn client_override_beats_the_tier_default() {
+    let env = Env::new();
+    env.ok(&["org", "add", "acme", "--name", "Acme Ltd", "--tier", "Managed User"]);
+    let jobs = env.file("jobs.csv", b"id,name,critical,offsite_copy,isolated_copy\nj1,Nightly,true,true,true\n");
+    env.ok(&["import", "backup-job", &jobs, "--org", "acme"]);
+    let tests = env.file("tests.csv", b"id,job,tested_on,result\nr1,j1,2026-01-01,success\n");
+    env.ok(&["import", "restore-test", &tests, "--org", "acme"]);
+    let now = "2026-03-01T00:00:00Z";
+    let tier = env.json(&["--now", now, "evaluate", "--org", "acme", "--framework", "msp-cloud-verify", "--format", "json"]);
+    assert_eq!(status_of(&tier, "acme", "msp-cloud-verify", "MSPV-DATA-2"), "pass");
+    env.ok(&["org", "override", "acme", "restore_test_days", "30"]);
+    let over = env.json(&["--now", now, "evaluate", "--org", "acme", "--framework", "msp-cloud-verify", "--format", "json"]);
+    assert_eq!(status_of(&over, "acme", "msp-cloud-verify", "MSPV-DATA-2"), "fail");
+    let audit = env.json(&["audit", "list", "--format", "json"]);
+    assert!(audit.as_array().is_some_and(|a| a.iter().any(|e| e["action"] == "organisation.override")));
+}
+
+#[test]
+fn audit_verify_names_an_edited_entry() {
+    let env = Env::new();
+    env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
+    env.ok(&["org", "add", "beta", "--name", "Beta Ltd"]);
+    assert!(env.ok(&["audit", "verify"]).contains("intact: 2 entries"));
+    let conn = rusqlite::Connection::open(env.db()).expect("open the database behind assay's back");
+    conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", []).expect("edit");
+    drop(conn);
+    let err = env.fails(&["audit", "verify"]);
+    assert!(err.contains("entry 1"), "{err}");
+}
+
+#[test]
+fn demo_evaluation_covers_every_requirement_for_all_organisations() {
+    let env = Env::new();
+    let now = "2026-11-23T12:00:00Z";
+    env.ok(&["--now", now, "demo", "--seed", "7"]);
+    let frameworks = env.json(&["frameworks", "list", "--format", "json"]);
+    let sizes: Vec<(String, usize)> = frameworks
+        .as_array()
+        .expect("frameworks")
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap_or("").to_string(), f["requirements"].as_array().map_or(0, |r| r.len())))
+        .collect();
+    assert_eq!(sizes.len(), 3);
+    let results = env.json(&["--now", now, "evaluate", "--format", "json"]);
+    let results = results.as_array().expect("results");
+    assert_eq!(results.len(), 26 * 3);
+    let mut per_org: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in results {
+        let (_, n) = sizes.iter().find(|(id, _)| r["framework"] == id.as_str()).expect("known framework");
+        let reqs = r["requirements"].as_array().expect("requirements");
+        assert_eq!(reqs.len(), *n, "{} {}", r["org"], r["framework"]);
+        for q in reqs {
+            per_org.entry(r["org"].as_str().unwrap_or("").into()).or_default().push(q["status"].as_str().unwrap_or("").into());
+            if q["status"] == "fail" {
+                let resources = q["resources"].as_array().expect("resources");
+                assert!(
+                    resources.iter().any(|x| x["reason"].as_str().is_some_and(|s| !s.is_empty()) && x["id"].is_string()),
+                    "{} {} fails without naming a resource: {}",
+                    r["org"],
+                    q["id"],
+                    q["reason"]
+                );
+            }
+        }
+    }
+    let distinct: std::collections::BTreeSet<&Vec<String>> = per_org.values().collect();
+    assert!(distinct.len() > 10, "clients should differ; {} distinct status patterns", distinct.len());
+    let table = env.ok(&["--now", now, "evaluate", "--as-of", now]);
+    assert!(table.contains("ORGANISATION") && table.contains("FAIL"));
+}

@@ -3,6 +3,7 @@
 //! cloud service configuration, password policies, access reviews and the
 //! confidentiality of people with client access.
 
+use super::support::{Findings, key, present, within};
 use super::{CheckCtx, CheckDef, CheckKind, with_args};
 use crate::engine::outcome::{Outcome, ResourceResult, Status};
 use crate::records::{
@@ -139,70 +140,9 @@ pub const CHECKS: &[CheckDef] = &[
 // ---------------------------------------------------------------------------
 // Helpers
 
-/// Whether an optional text is present and not blank.
-fn present(value: &Option<String>) -> bool {
-    value.as_deref().is_some_and(|s| !s.trim().is_empty())
-}
-
 /// Privileged: flagged so, or of kind `admin`.
 fn is_privileged(a: &Account) -> bool {
     a.privileged || a.kind == AccountKind::Admin
-}
-
-/// A key for matching system and service names.
-fn key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
-
-/// What a resource lacks: facts that fail, facts not recorded, and notes
-/// that do not change the status.
-#[derive(Default)]
-struct Findings {
-    failed: Vec<String>,
-    missing: Vec<String>,
-    notes: Vec<String>,
-}
-
-impl Findings {
-    /// `value` must be `want`: another value fails with `bad`, none is
-    /// "`what` not recorded".
-    fn expect(&mut self, value: Option<bool>, want: bool, bad: &str, what: &str) {
-        match value {
-            Some(v) if v == want => {}
-            Some(_) => self.failed.push(bad.to_string()),
-            None => self.missing.push(format!("{what} not recorded")),
-        }
-    }
-
-    fn fail(&mut self, fact: impl Into<String>) {
-        self.failed.push(fact.into());
-    }
-
-    fn missing(&mut self, fact: impl Into<String>) {
-        self.missing.push(fact.into());
-    }
-
-    fn note(&mut self, fact: impl Into<String>) {
-        self.notes.push(fact.into());
-    }
-
-    /// Fail if anything failed, else insufficient evidence if anything is
-    /// unrecorded, else pass with `ok`.
-    fn result(self, kind: &str, id: &str, name: &str, ok: &str) -> ResourceResult {
-        let (status, mut reason) = if !self.failed.is_empty() {
-            let mut all = self.failed;
-            all.extend(self.missing);
-            (Status::Fail, all.join("; "))
-        } else if !self.missing.is_empty() {
-            (Status::InsufficientEvidence, self.missing.join("; "))
-        } else {
-            (Status::Pass, ok.to_string())
-        };
-        if !self.notes.is_empty() {
-            reason = format!("{reason} (note: {})", self.notes.join("; "));
-        }
-        ResourceResult::new(kind, id, name, status, reason)
-    }
 }
 
 fn account_result(a: &Account, status: Status, reason: impl Into<String>) -> ResourceResult {
@@ -850,16 +790,11 @@ fn reviews_current(ctx: &CheckCtx) -> Outcome {
                 Some(r) => {
                     let done = r.completed_on.unwrap_or(r.started_on);
                     let days = ctx.days_since(done);
-                    let status = if days <= window {
-                        Status::Pass
-                    } else {
-                        Status::Fail
-                    };
                     ResourceResult::new(
                         "access_review",
                         &r.id,
                         &r.name,
-                        status,
+                        within(days, window),
                         format!(
                             "{name}: last {what} review completed {done}, {days} days ago \
                              (limit {window})"
@@ -986,13 +921,13 @@ fn confidentiality(ctx: &CheckCtx) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{date, example, run, run_with, time};
+    use super::super::testkit::{
+        NOW, assert_family, assert_names, check, check_with, date, example, run, status_of, time,
+    };
     use crate::engine::outcome::{Outcome, Status};
     use crate::params::Params;
     use crate::records::*;
     use serde_json::json;
-
-    const NOW: &str = "2026-11-23T12:00:00Z";
 
     fn account(id: &str, username: &str, edit: impl FnOnce(&mut Account)) -> Account {
         let mut a = example::<Account>(id);
@@ -1006,27 +941,6 @@ mod tests {
             accounts: list,
             ..OrgData::default()
         }
-    }
-
-    fn check(id: &str, data: &OrgData) -> Outcome {
-        run(id, data, NOW, json!({}))
-    }
-
-    fn status_of(o: &Outcome, id: &str) -> Status {
-        o.resources
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.status)
-            .unwrap_or_else(|| panic!("no resource {id} in {:?}", o.resources))
-    }
-
-    fn assert_names(o: &Outcome, status: Status, name: &str) {
-        assert_eq!(o.status, status, "{}", o.reason);
-        assert!(
-            o.reason.contains(name),
-            "reason should name {name}: {}",
-            o.reason
-        );
     }
 
     // -- accounts.dormant ---------------------------------------------------
@@ -1097,7 +1011,7 @@ mod tests {
             dormant_account_days: 30,
             ..Params::default()
         };
-        let o = run_with("accounts.dormant", &data, NOW, json!({}), &params);
+        let o = check_with("accounts.dormant", &data, &params);
         assert_names(&o, Status::Fail, "bob@example.com");
         assert!(o.reason.contains("limit 30"), "{}", o.reason);
     }
@@ -1191,7 +1105,7 @@ mod tests {
             leaver_disable_days: 3,
             ..Params::default()
         };
-        let o = run_with("accounts.leavers_disabled", &data, NOW, json!({}), &params);
+        let o = check_with("accounts.leavers_disabled", &data, &params);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -1320,11 +1234,9 @@ mod tests {
             account_approval_lookback_days: 30,
             ..Params::default()
         };
-        let o = run_with(
+        let o = check_with(
             "accounts.approved_creation",
             &accounts(vec![unapproved]),
-            NOW,
-            json!({}),
             &params,
         );
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
@@ -1739,7 +1651,7 @@ mod tests {
             privileged_review_days: 100,
             ..Params::default()
         };
-        let o = run_with("access.reviews_current", &data, NOW, json!({}), &params);
+        let o = check_with("access.reviews_current", &data, &params);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -1859,15 +1771,6 @@ mod tests {
 
     #[test]
     fn every_check_of_the_family_is_registered_once() {
-        for def in super::CHECKS {
-            assert!(!def.title.is_empty() && !def.about.is_empty(), "{}", def.id);
-            assert_eq!(
-                super::CHECKS.iter().filter(|d| d.id == def.id).count(),
-                1,
-                "{}",
-                def.id
-            );
-        }
-        assert_eq!(super::CHECKS.len(), 15);
+        assert_family(super::CHECKS, 15);
     }
 }

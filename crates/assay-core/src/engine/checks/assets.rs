@@ -1,6 +1,7 @@
 //! Checks of the `assets` family: the asset inventory, endpoint secure
 //! configuration, malware protection and mobile device management.
 
+use super::support::{Findings, asset_result, key, latest_by_asset, latest_configs, org_resource};
 use super::{CheckCtx, CheckDef, CheckKind};
 use crate::engine::outcome::{Outcome, ResourceResult, Status};
 use crate::records::{
@@ -156,41 +157,17 @@ pub const CHECKS: &[CheckDef] = &[
 ];
 
 // ---------------------------------------------------------------------------
-// Shared helpers (also used by the `updates` family).
-
-/// The latest record per asset id, by `at`.
-fn latest_by_asset<'a, T>(
-    items: &'a [T],
-    asset: impl Fn(&T) -> &str,
-    at: impl Fn(&T) -> DateTime<Utc>,
-) -> HashMap<&'a str, &'a T> {
-    let mut latest: HashMap<&'a str, &'a T> = HashMap::with_capacity(items.len());
-    for item in items {
-        latest
-            .entry(asset(item))
-            .and_modify(|cur| {
-                if at(item) >= at(cur) {
-                    *cur = item;
-                }
-            })
-            .or_insert(item);
-    }
-    latest
-}
-
-/// The latest `endpoint_config` per asset id.
-pub(super) fn latest_configs(data: &OrgData) -> HashMap<&str, &EndpointConfig> {
-    latest_by_asset(&data.endpoint_configs, |c| &c.asset, |c| c.reported_at)
-}
+// Helpers
 
 /// The latest `malware_protection` per asset id.
 fn latest_malware(data: &OrgData) -> HashMap<&str, &MalwareProtection> {
     latest_by_asset(&data.malware, |m| &m.asset, |m| m.reported_at)
 }
 
-/// A per-resource result for an asset.
-pub(super) fn asset_result(a: &Asset, status: Status, reason: impl Into<String>) -> ResourceResult {
-    ResourceResult::new("asset", &a.id, &a.name, status, reason)
+/// The findings on an asset as its result.
+fn asset_findings(a: &Asset, f: Findings, pass: &str) -> ResourceResult {
+    let (status, reason) = f.verdict(pass);
+    asset_result(a, status, reason)
 }
 
 /// A timestamp for a reason: `2026-11-22 06:00 UTC`.
@@ -200,52 +177,6 @@ fn show_time(t: DateTime<Utc>) -> String {
 
 fn is_rmm_or_mdm(m: Option<ManagedBy>) -> bool {
     matches!(m, Some(ManagedBy::Rmm | ManagedBy::Mdm))
-}
-
-/// What a resource got wrong (`fails`) and what it did not report
-/// (`missing`). Any failure fails; otherwise anything missing is
-/// insufficient evidence; otherwise it passes.
-#[derive(Default)]
-struct Findings {
-    fails: Vec<String>,
-    missing: Vec<String>,
-}
-
-impl Findings {
-    /// A boolean that must equal `want`: `bad` when it does not, `unknown`
-    /// when it is not reported.
-    fn flag(&mut self, value: Option<bool>, want: bool, bad: &str, unknown: &str) {
-        match value {
-            Some(v) if v == want => {}
-            Some(_) => self.fails.push(bad.to_string()),
-            None => self.missing.push(unknown.to_string()),
-        }
-    }
-
-    fn fail(&mut self, s: impl Into<String>) {
-        self.fails.push(s.into());
-    }
-
-    fn missing(&mut self, s: impl Into<String>) {
-        self.missing.push(s.into());
-    }
-
-    fn verdict(self, pass: &str) -> (Status, String) {
-        if !self.fails.is_empty() {
-            let mut parts = self.fails;
-            parts.extend(self.missing);
-            (Status::Fail, parts.join("; "))
-        } else if !self.missing.is_empty() {
-            (Status::InsufficientEvidence, self.missing.join("; "))
-        } else {
-            (Status::Pass, pass.to_string())
-        }
-    }
-
-    fn result(self, a: &Asset, pass: &str) -> ResourceResult {
-        let (status, reason) = self.verdict(pass);
-        asset_result(a, status, reason)
-    }
 }
 
 /// Judges the latest endpoint configuration of every in-scope asset that
@@ -271,7 +202,7 @@ fn config_check(
             Some(c) => {
                 let mut f = Findings::default();
                 judge(c, &mut f);
-                f.result(a, pass)
+                asset_findings(a, f, pass)
             }
         })
         .collect();
@@ -394,7 +325,7 @@ fn assets_inventory_current(ctx: &CheckCtx) -> Outcome {
             if !missing.is_empty() {
                 f.fail(format!("missing {}", missing.join(", ")));
             }
-            f.result(a, "seen recently and fully recorded")
+            asset_findings(a, f, "seen recently and fully recorded")
         })
         .collect();
     Outcome::from_resources("active assets", resources)
@@ -501,13 +432,7 @@ fn billing_reconciled(ctx: &CheckCtx) -> Outcome {
         if ok { "within" } else { "beyond" }
     );
     let status = if ok { Status::Pass } else { Status::Fail };
-    Outcome::new(status, reason.clone()).with_resources(vec![ResourceResult::new(
-        "organisation",
-        &ctx.org.slug,
-        &ctx.org.name,
-        status,
-        reason,
-    )])
+    Outcome::new(status, reason.clone()).with_resources(vec![org_resource(ctx, status, reason)])
 }
 
 // ---------------------------------------------------------------------------
@@ -648,7 +573,7 @@ fn endpoint_admin_separation(ctx: &CheckCtx) -> Outcome {
                 .local_admins
                 .iter()
                 .filter(|entry| {
-                    let e = entry.trim().to_lowercase();
+                    let e = key(entry);
                     // `DOMAIN\user` entries are compared by their user part too.
                     let bare = e.rsplit('\\').next().unwrap_or(&e);
                     users.contains(&e) || users.contains(bare)
@@ -769,8 +694,9 @@ fn malware_configuration(ctx: &CheckCtx) -> Outcome {
                     }
                 }
             }
-            f.result(
+            asset_findings(
                 a,
+                f,
                 "real-time and web protection on, signatures and engine current",
             )
         })
@@ -848,8 +774,9 @@ fn mobile_managed(ctx: &CheckCtx) -> Outcome {
                     "jailbroken/rooted",
                     "jailbreak state not reported",
                 );
-                f.result(
+                asset_findings(
                     a,
+                    f,
                     "managed, locked, encrypted and restricted to managed apps",
                 )
             }
@@ -863,8 +790,10 @@ fn mobile_managed(ctx: &CheckCtx) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{example, org, run, run_with, time};
-    use super::super::{Args, CheckCtx, find};
+    use super::super::testkit::{
+        assert_fails, assert_registered_once, assert_status, asset, check, check_with, date,
+        example, laptop, org, run_for, status_of, time,
+    };
     use crate::engine::outcome::{Outcome, Status};
     use crate::org::OrgKind;
     use crate::params::Params;
@@ -872,21 +801,6 @@ mod tests {
         Account, AccountKind, Asset, AssetKind, Document, DocumentKind, EndpointConfig, Lifecycle,
         MalwareMode, MalwareProtection, ManagedBy, OrgData, Ownership,
     };
-    use serde_json::json;
-    use std::collections::BTreeMap;
-
-    const NOW: &str = "2026-11-23T12:00:00Z";
-
-    fn asset(id: &str, name: &str, kind: AssetKind) -> Asset {
-        let mut a = example::<Asset>(id);
-        a.name = name.into();
-        a.kind = kind;
-        a
-    }
-
-    fn laptop(id: &str, name: &str) -> Asset {
-        asset(id, name, AssetKind::Laptop)
-    }
 
     fn config(id: &str, asset: &str) -> EndpointConfig {
         let mut c = example::<EndpointConfig>(id);
@@ -932,60 +846,30 @@ mod tests {
         }
     }
 
-    fn check(id: &str, data: &OrgData) -> Outcome {
-        run(id, data, NOW, json!({}))
-    }
-
-    fn check_with(id: &str, data: &OrgData, params: &Params) -> Outcome {
-        run_with(id, data, NOW, json!({}), params)
-    }
-
-    #[track_caller]
-    fn assert_status(o: &Outcome, status: Status) {
-        assert_eq!(o.status, status, "{}", o.reason);
-    }
-
-    /// Fails, naming `name` and `fact` in the reason.
-    #[track_caller]
-    fn assert_fails(o: &Outcome, name: &str, fact: &str) {
-        assert_status(o, Status::Fail);
-        assert!(o.reason.contains(name), "{}", o.reason);
-        assert!(o.reason.contains(fact), "{}", o.reason);
-    }
-
-    fn resource_status(o: &Outcome, id: &str) -> Status {
-        o.resources
-            .iter()
-            .find(|r| r.id == id)
-            .unwrap_or_else(|| panic!("no resource {id}: {:?}", o.resources))
-            .status
-    }
-
     #[test]
     fn every_check_is_registered_once() {
-        for id in [
-            "assets.classified",
-            "assets.byod_managed",
-            "assets.inventory_current",
-            "assets.disposal_certified",
-            "monitoring.agents_online",
-            "billing.reconciled",
-            "endpoint.host_firewall",
-            "endpoint.guest_default_accounts",
-            "endpoint.local_admin_password_managed",
-            "endpoint.autorun_disabled",
-            "endpoint.device_lock",
-            "endpoint.disk_encryption",
-            "endpoint.admin_separation",
-            "malware.coverage",
-            "malware.configuration",
-            "malware.allow_listing",
-            "mobile.managed",
-        ] {
-            assert!(find(id).is_some(), "{id}");
-            assert_eq!(super::CHECKS.iter().filter(|c| c.id == id).count(), 1);
-        }
-        assert_eq!(super::CHECKS.len(), 17);
+        assert_registered_once(
+            super::CHECKS,
+            &[
+                "assets.classified",
+                "assets.byod_managed",
+                "assets.inventory_current",
+                "assets.disposal_certified",
+                "monitoring.agents_online",
+                "billing.reconciled",
+                "endpoint.host_firewall",
+                "endpoint.guest_default_accounts",
+                "endpoint.local_admin_password_managed",
+                "endpoint.autorun_disabled",
+                "endpoint.device_lock",
+                "endpoint.disk_encryption",
+                "endpoint.admin_separation",
+                "malware.coverage",
+                "malware.configuration",
+                "malware.allow_listing",
+                "mobile.managed",
+            ],
+        );
     }
 
     // -- assets.classified
@@ -1011,7 +895,7 @@ mod tests {
             &assets(vec![laptop("a1", "LAP-0001"), a]),
         );
         assert_fails(&o, "LAP-0002", "scope not recorded");
-        assert_eq!(resource_status(&o, "a1"), Status::Pass);
+        assert_eq!(status_of(&o, "a1"), Status::Pass);
     }
 
     #[test]
@@ -1189,7 +1073,7 @@ mod tests {
     fn disposal_certified_passes_with_a_certificate() {
         let mut retired = laptop("a2", "LAP-0002");
         retired.lifecycle = Lifecycle::Retired;
-        retired.disposed_on = Some(crate::engine::checks::testkit::date("2026-06-01"));
+        retired.disposed_on = Some(date("2026-06-01"));
         retired.destruction_certificate = Some("doc-2".into());
         let data = OrgData {
             assets: vec![
@@ -1309,16 +1193,7 @@ mod tests {
     fn run_billing(data: &OrgData, contracted: Option<i64>) -> Outcome {
         let mut org = org(OrgKind::Client);
         org.contracted_endpoints = contracted;
-        let args = BTreeMap::new();
-        let params = Params::default();
-        let ctx = CheckCtx {
-            org: &org,
-            data,
-            params: &params,
-            now: time(NOW),
-            args: Args(&args),
-        };
-        (find("billing.reconciled").expect("registered").run)(&ctx)
+        run_for("billing.reconciled", data, &org)
     }
 
     fn managed_fleet(n: usize) -> Vec<Asset> {
@@ -1797,10 +1672,10 @@ mod tests {
     #[test]
     fn malware_configuration_engine_30_days_pass_31_fail() {
         let mut m = protection("m1", "a1");
-        m.engine_updated = Some(crate::engine::checks::testkit::date("2026-10-24"));
+        m.engine_updated = Some(date("2026-10-24"));
         let data = with_malware(vec![laptop("a1", "LAP-0001")], vec![m.clone()]);
         assert_status(&check("malware.configuration", &data), Status::Pass);
-        m.engine_updated = Some(crate::engine::checks::testkit::date("2026-10-23"));
+        m.engine_updated = Some(date("2026-10-23"));
         let data = with_malware(vec![laptop("a1", "LAP-0001")], vec![m]);
         assert_fails(
             &check("malware.configuration", &data),

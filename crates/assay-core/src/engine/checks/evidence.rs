@@ -1,7 +1,7 @@
 //! Documents and evidence (`evidence` family): policies, certificates and
 //! other documents in force, acknowledgements, categorisation and scope.
 
-use super::resilience::{current_staff, org_resource};
+use super::support::{current_staff, nonblank, org_resource, present};
 use super::{CheckCtx, CheckDef, CheckKind, with_args};
 use crate::engine::outcome::{Outcome, ResourceResult, Status};
 use crate::records::{Document, DocumentKind};
@@ -105,7 +105,7 @@ fn latest_by_topic<'a>(
 /// `pass`, `stale` (out of date) or `insufficient_evidence` (not yet in force).
 fn in_force(ctx: &CheckCtx, d: &Document, max_age: i64) -> (Status, String) {
     let today = ctx.today();
-    let version = match d.version.as_deref().filter(|v| !v.trim().is_empty()) {
+    let version = match nonblank(&d.version) {
         Some(v) => format!("version {v}"),
         None => "document".to_string(),
     };
@@ -263,11 +263,7 @@ fn policies_required_present(ctx: &CheckCtx) -> Outcome {
             .map(|topic| match latest.get(topic) {
                 Some(d) => {
                     let (status, reason) = in_force(ctx, d, max_age);
-                    let approved = d
-                        .approved_by
-                        .as_deref()
-                        .is_some_and(|a| !a.trim().is_empty());
-                    if approved {
+                    if present(&d.approved_by) {
                         let reason = match &d.approved_by {
                             Some(a) if status == Status::Pass => {
                                 format!("{reason}, approved by {a}")
@@ -364,7 +360,7 @@ fn policies_acknowledged(ctx: &CheckCtx) -> Outcome {
 }
 
 fn org_categorised(ctx: &CheckCtx) -> Outcome {
-    let r = match ctx.org.tier.as_deref().filter(|t| !t.trim().is_empty()) {
+    let r = match nonblank(&ctx.org.tier) {
         Some(t) => org_resource(ctx, Status::Pass, format!("service tier '{t}'")),
         None => org_resource(ctx, Status::Fail, "no service tier"),
     };
@@ -423,49 +419,17 @@ fn scope_boundary(ctx: &CheckCtx) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{date, example, org, run, run_with, time};
-    use super::super::{Args, CheckCtx, find};
-    use crate::engine::outcome::{Outcome, Status};
-    use crate::org::{OrgKind, Organisation};
+    use super::super::testkit::{
+        NOW, check, days_ago, days_ahead, example, org, run, run_for, run_with, status_of,
+    };
+    use crate::engine::outcome::Status;
+    use crate::org::OrgKind;
     use crate::params::Params;
     use crate::records::{
         Acknowledgement, Asset, AssetKind, Document, DocumentKind, OrgData, Person,
     };
-    use chrono::{Days, NaiveDate};
+    use chrono::NaiveDate;
     use serde_json::json;
-    use std::collections::BTreeMap;
-
-    const NOW: &str = "2026-11-23T12:00:00Z";
-
-    fn days_ago(n: u64) -> NaiveDate {
-        date("2026-11-23") - Days::new(n)
-    }
-
-    fn days_ahead(n: u64) -> NaiveDate {
-        date("2026-11-23") + Days::new(n)
-    }
-
-    fn run_for_org(id: &str, data: &OrgData, org: &Organisation) -> Outcome {
-        let def = find(id).expect("check");
-        let args = BTreeMap::new();
-        let params = Params::default();
-        let ctx = CheckCtx {
-            org,
-            data,
-            params: &params,
-            now: time(NOW),
-            args: Args(&args),
-        };
-        (def.run)(&ctx)
-    }
-
-    fn status_of(o: &Outcome, id: &str) -> Status {
-        o.resources
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.status)
-            .unwrap_or_else(|| panic!("no resource {id} in {:?}", o.resources))
-    }
 
     fn doc(id: &str, topic: &str, effective: NaiveDate, review_due: Option<NaiveDate>) -> Document {
         let mut d = example::<Document>(id);
@@ -592,7 +556,7 @@ mod tests {
         assert_eq!(o.status, Status::InsufficientEvidence);
         assert_eq!(o.resources[0].kind, "document");
         assert_eq!(o.resources[0].id, "dr-plan");
-        let o = run("evidence.document", &data, NOW, json!({}));
+        let o = check("evidence.document", &data);
         assert_eq!(o.status, Status::Error);
         assert!(o.reason.contains("topic"), "{}", o.reason);
         let o = run(
@@ -735,12 +699,7 @@ mod tests {
             json!({"topics": ["isp"]}),
         );
         assert_eq!(o.status, Status::InsufficientEvidence);
-        let o = run(
-            "policies.required_present",
-            &OrgData::default(),
-            NOW,
-            json!({}),
-        );
+        let o = check("policies.required_present", &OrgData::default());
         assert_eq!(o.status, Status::Error);
         assert!(o.reason.contains("topics"), "{}", o.reason);
         let o = run(
@@ -761,14 +720,14 @@ mod tests {
             doc("d0", "isp", days_ago(500), Some(days_ago(100))),
             doc("d2", "aup", days_ago(10), Some(days_ahead(10))),
         ]);
-        let o = run("policies.reviewed", &data, NOW, json!({}));
+        let o = check("policies.reviewed", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 2, "one per topic");
         let data = with_docs(vec![
             doc("d1", "isp", days_ago(400), Some(days_ago(35))),
             doc("d2", "aup", days_ago(10), Some(days_ahead(10))),
         ]);
-        let o = run("policies.reviewed", &data, NOW, json!({}));
+        let o = check("policies.reviewed", &data);
         assert_eq!(o.status, Status::Stale);
         assert!(
             o.reason.contains("isp title") && o.reason.contains("35 days"),
@@ -781,7 +740,7 @@ mod tests {
     fn policies_reviewed_without_policies_is_insufficient() {
         let mut plan = doc("d1", "bcp", days_ago(10), None);
         plan.kind = DocumentKind::Plan;
-        let o = run("policies.reviewed", &with_docs(vec![plan]), NOW, json!({}));
+        let o = check("policies.reviewed", &with_docs(vec![plan]));
         assert_eq!(o.status, Status::InsufficientEvidence);
     }
 
@@ -812,7 +771,7 @@ mod tests {
             acknowledgements: vec![ack("p1", "isp-2"), ack("p1", "aup-1")],
             ..Default::default()
         };
-        let o = run("policies.acknowledged", &data, NOW, json!({}));
+        let o = check("policies.acknowledged", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -827,7 +786,7 @@ mod tests {
             acknowledgements: vec![ack("p1", "isp-1"), ack("p2", "isp-2")],
             ..Default::default()
         };
-        let o = run("policies.acknowledged", &data, NOW, json!({}));
+        let o = check("policies.acknowledged", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("p1 name") && o.reason.contains("isp title"),
@@ -844,12 +803,12 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run("policies.acknowledged", &data, NOW, json!({})).status,
+            check("policies.acknowledged", &data).status,
             Status::InsufficientEvidence
         );
         let data = with_docs(vec![doc("isp-2", "isp", days_ago(10), None)]);
         assert_eq!(
-            run("policies.acknowledged", &data, NOW, json!({})).status,
+            check("policies.acknowledged", &data).status,
             Status::InsufficientEvidence
         );
     }
@@ -859,13 +818,13 @@ mod tests {
     #[test]
     fn org_categorised_pass_and_fail() {
         let data = OrgData::default();
-        let o = run("org.categorised", &data, NOW, json!({}));
+        let o = check("org.categorised", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources[0].kind, "organisation");
         assert_eq!(o.resources[0].id, "test");
         let mut o2 = org(OrgKind::Client);
         o2.tier = None;
-        let o = run_for_org("org.categorised", &data, &o2);
+        let o = run_for("org.categorised", &data, &o2);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("Test Org") && o.reason.contains("no service tier"),
@@ -891,14 +850,14 @@ mod tests {
 
     #[test]
     fn scope_boundary_pass() {
-        let o = run("scope.boundary", &scope_data(None), NOW, json!({}));
+        let o = check("scope.boundary", &scope_data(None));
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 2);
     }
 
     #[test]
     fn scope_boundary_without_in_scope_user_devices_fails() {
-        let o = run("scope.boundary", &scope_data(Some(false)), NOW, json!({}));
+        let o = check("scope.boundary", &scope_data(Some(false)));
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("no end-user device is in scope"),
@@ -911,15 +870,15 @@ mod tests {
     fn scope_boundary_stale_or_missing_document() {
         let mut data = scope_data(None);
         data.documents[0].effective = days_ago(366);
-        let o = run("scope.boundary", &data, NOW, json!({}));
+        let o = check("scope.boundary", &data);
         assert_eq!(o.status, Status::Stale);
         assert!(o.reason.contains("ce-scope title"), "{}", o.reason);
         data.documents.clear();
-        let o = run("scope.boundary", &data, NOW, json!({}));
+        let o = check("scope.boundary", &data);
         assert_eq!(o.status, Status::InsufficientEvidence);
         assert_eq!(status_of(&o, "ce-scope"), Status::InsufficientEvidence);
         assert_eq!(
-            run("scope.boundary", &OrgData::default(), NOW, json!({})).status,
+            check("scope.boundary", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }

@@ -9,6 +9,7 @@ mod evidence;
 mod network;
 mod operations;
 mod resilience;
+mod support;
 mod updates;
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Network: firewalls, wireless, mail, remote access (`network` family).
 
+use super::support::{Findings, key, org_resource, present};
 use super::{CheckCtx, CheckDef, CheckKind};
 use crate::engine::outcome::{Outcome, ResourceResult, Status};
 use crate::records::Direction;
@@ -105,67 +106,6 @@ pub const CHECKS: &[CheckDef] = &[
 // ---------------------------------------------------------------------------
 // Helpers
 
-/// Whether an optional text is present and not blank.
-fn present(value: &Option<String>) -> bool {
-    value.as_deref().is_some_and(|s| !s.trim().is_empty())
-}
-
-/// A key for matching names.
-fn key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
-
-/// What a resource lacks: facts that fail, facts not recorded, and notes
-/// that do not change the status.
-#[derive(Default)]
-struct Findings {
-    failed: Vec<String>,
-    missing: Vec<String>,
-    notes: Vec<String>,
-}
-
-impl Findings {
-    /// `value` must be `want`: another value fails with `bad`, none is
-    /// "`what` not recorded".
-    fn expect(&mut self, value: Option<bool>, want: bool, bad: &str, what: &str) {
-        match value {
-            Some(v) if v == want => {}
-            Some(_) => self.failed.push(bad.to_string()),
-            None => self.missing.push(format!("{what} not recorded")),
-        }
-    }
-
-    fn fail(&mut self, fact: impl Into<String>) {
-        self.failed.push(fact.into());
-    }
-
-    fn missing(&mut self, fact: impl Into<String>) {
-        self.missing.push(fact.into());
-    }
-
-    fn note(&mut self, fact: impl Into<String>) {
-        self.notes.push(fact.into());
-    }
-
-    /// Fail if anything failed, else insufficient evidence if anything is
-    /// unrecorded, else pass with `ok`.
-    fn result(self, kind: &str, id: &str, name: &str, ok: &str) -> ResourceResult {
-        let (status, mut reason) = if !self.failed.is_empty() {
-            let mut all = self.failed;
-            all.extend(self.missing);
-            (Status::Fail, all.join("; "))
-        } else if !self.missing.is_empty() {
-            (Status::InsufficientEvidence, self.missing.join("; "))
-        } else {
-            (Status::Pass, ok.to_string())
-        };
-        if !self.notes.is_empty() {
-            reason = format!("{reason} (note: {})", self.notes.join("; "));
-        }
-        ResourceResult::new(kind, id, name, status, reason)
-    }
-}
-
 /// One result per firewall from a required boolean setting.
 fn firewall_flag(
     ctx: &CheckCtx,
@@ -235,14 +175,10 @@ fn rule_name(r: &FirewallRule) -> String {
 fn site_coverage(ctx: &CheckCtx) -> Outcome {
     let firewalls = &ctx.data.firewalls;
     if ctx.data.sites.is_empty() {
-        let org = &ctx.org;
-        let id = org.slug.as_str();
         return if firewalls.is_empty() {
             Outcome::insufficient("no sites and no firewalls recorded").with_resources(vec![
-                ResourceResult::new(
-                    "organisation",
-                    id,
-                    &org.name,
+                org_resource(
+                    ctx,
                     Status::InsufficientEvidence,
                     "no sites and no firewalls recorded",
                 ),
@@ -254,10 +190,8 @@ fn site_coverage(ctx: &CheckCtx) -> Outcome {
                 names.len(),
                 names.join(", ")
             );
-            Outcome::pass(reason.clone()).with_resources(vec![ResourceResult::new(
-                "organisation",
-                id,
-                &org.name,
+            Outcome::pass(reason.clone()).with_resources(vec![org_resource(
+                ctx,
                 Status::Pass,
                 reason,
             )])
@@ -680,26 +614,10 @@ fn remote_access_secured(ctx: &CheckCtx) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{date, example, run, run_with};
+    use super::super::testkit::{assert_family, assert_names, check, check_with, date, example};
     use crate::engine::outcome::{Outcome, Status};
     use crate::params::Params;
     use crate::records::*;
-    use serde_json::json;
-
-    const NOW: &str = "2026-11-23T12:00:00Z";
-
-    fn check(id: &str, data: &OrgData) -> Outcome {
-        run(id, data, NOW, json!({}))
-    }
-
-    fn assert_names(o: &Outcome, status: Status, name: &str) {
-        assert_eq!(o.status, status, "{}", o.reason);
-        assert!(
-            o.reason.contains(name),
-            "reason should name {name}: {}",
-            o.reason
-        );
-    }
 
     fn firewall(id: &str, name: &str, edit: impl FnOnce(&mut Firewall)) -> Firewall {
         let mut f = example::<Firewall>(id);
@@ -761,79 +679,81 @@ mod tests {
 
     // -- simple firewall settings --------------------------------------------
 
+    /// Check `id` on a good firewall ("HQ edge") alone, with one changed by
+    /// `bad` ("Branch router"), with one changed by `unknown` ("Shop"), and
+    /// on no firewalls.
+    fn setting_cases(id: &str, bad: fn(&mut Firewall), unknown: fn(&mut Firewall)) -> [Outcome; 4] {
+        let ok = firewall("fw1", "HQ edge", |_| {});
+        [
+            check(id, &firewalls(vec![ok.clone()])),
+            check(
+                id,
+                &firewalls(vec![ok.clone(), firewall("fw2", "Branch router", bad)]),
+            ),
+            check(id, &firewalls(vec![ok, firewall("fw3", "Shop", unknown)])),
+            check(id, &OrgData::default()),
+        ]
+    }
+
     #[test]
     fn default_credentials() {
-        let ok = firewall("fw1", "HQ edge", |_| {});
-        let o = check("firewall.default_credentials", &firewalls(vec![ok.clone()]));
-        assert_eq!(o.status, Status::Pass, "{}", o.reason);
-        let bad = firewall("fw2", "Branch router", |f| {
-            f.default_credentials_changed = Some(false)
-        });
-        let o = check(
+        let [ok, bad, unknown, none] = setting_cases(
             "firewall.default_credentials",
-            &firewalls(vec![ok.clone(), bad]),
+            |f| f.default_credentials_changed = Some(false),
+            |f| f.default_credentials_changed = None,
         );
-        assert_names(&o, Status::Fail, "Branch router");
-        let unknown = firewall("fw3", "Shop", |f| f.default_credentials_changed = None);
-        let o = check(
-            "firewall.default_credentials",
-            &firewalls(vec![ok, unknown]),
+        assert_eq!(ok.status, Status::Pass, "{}", ok.reason);
+        assert_names(&bad, Status::Fail, "Branch router");
+        assert_eq!(
+            unknown.status,
+            Status::InsufficientEvidence,
+            "{}",
+            unknown.reason
         );
-        assert_eq!(o.status, Status::InsufficientEvidence, "{}", o.reason);
-        let o = check("firewall.default_credentials", &OrgData::default());
-        assert_eq!(o.status, Status::InsufficientEvidence);
+        assert_eq!(none.status, Status::InsufficientEvidence);
     }
 
     #[test]
     fn default_deny() {
-        let ok = firewall("fw1", "HQ edge", |_| {});
-        let o = check("firewall.default_deny", &firewalls(vec![ok.clone()]));
-        assert_eq!(o.status, Status::Pass, "{}", o.reason);
-        let bad = firewall("fw2", "Branch router", |f| {
-            f.default_inbound = InboundDefault::Allow
-        });
-        let o = check("firewall.default_deny", &firewalls(vec![ok, bad]));
-        assert_names(&o, Status::Fail, "Branch router");
-        let o = check("firewall.default_deny", &OrgData::default());
-        assert_eq!(o.status, Status::InsufficientEvidence);
+        let [ok, bad, _, none] = setting_cases(
+            "firewall.default_deny",
+            |f| f.default_inbound = InboundDefault::Allow,
+            |_| {},
+        );
+        assert_eq!(ok.status, Status::Pass, "{}", ok.reason);
+        assert_names(&bad, Status::Fail, "Branch router");
+        assert_eq!(none.status, Status::InsufficientEvidence);
     }
 
     #[test]
     fn firmware_supported() {
-        let ok = firewall("fw1", "HQ edge", |_| {});
-        let o = check("firewall.firmware_supported", &firewalls(vec![ok.clone()]));
-        assert_eq!(o.status, Status::Pass, "{}", o.reason);
-        let bad = firewall("fw2", "Branch router", |f| {
-            f.firmware_supported = Some(false)
-        });
-        let o = check(
+        let [ok, bad, unknown, none] = setting_cases(
             "firewall.firmware_supported",
-            &firewalls(vec![ok.clone(), bad]),
+            |f| f.firmware_supported = Some(false),
+            |f| f.firmware_supported = None,
         );
-        assert_names(&o, Status::Fail, "Branch router");
-        assert!(o.reason.contains("7.4.5"), "{}", o.reason);
-        let unknown = firewall("fw3", "Shop", |f| f.firmware_supported = None);
-        let o = check("firewall.firmware_supported", &firewalls(vec![ok, unknown]));
-        assert_eq!(o.status, Status::InsufficientEvidence, "{}", o.reason);
-        let o = check("firewall.firmware_supported", &OrgData::default());
-        assert_eq!(o.status, Status::InsufficientEvidence);
+        assert_eq!(ok.status, Status::Pass, "{}", ok.reason);
+        assert_names(&bad, Status::Fail, "Branch router");
+        assert!(bad.reason.contains("7.4.5"), "{}", bad.reason);
+        assert_eq!(
+            unknown.status,
+            Status::InsufficientEvidence,
+            "{}",
+            unknown.reason
+        );
+        assert_eq!(none.status, Status::InsufficientEvidence);
     }
 
     #[test]
     fn intrusion_prevention() {
-        let ok = firewall("fw1", "HQ edge", |_| {});
-        let o = check(
+        let [ok, bad, _, none] = setting_cases(
             "firewall.intrusion_prevention",
-            &firewalls(vec![ok.clone()]),
+            |f| f.intrusion_prevention = Some(false),
+            |_| {},
         );
-        assert_eq!(o.status, Status::Pass, "{}", o.reason);
-        let bad = firewall("fw2", "Branch router", |f| {
-            f.intrusion_prevention = Some(false)
-        });
-        let o = check("firewall.intrusion_prevention", &firewalls(vec![ok, bad]));
-        assert_names(&o, Status::Fail, "Branch router");
-        let o = check("firewall.intrusion_prevention", &OrgData::default());
-        assert_eq!(o.status, Status::InsufficientEvidence);
+        assert_eq!(ok.status, Status::Pass, "{}", ok.reason);
+        assert_names(&bad, Status::Fail, "Branch router");
+        assert_eq!(none.status, Status::InsufficientEvidence);
     }
 
     // -- firewall.admin_interface --------------------------------------------
@@ -971,13 +891,7 @@ mod tests {
             firewall_rule_unused_days: 120,
             ..Params::default()
         };
-        let o = run_with(
-            "firewall.rules_reviewed",
-            &hit_on("2026-08-24"),
-            NOW,
-            json!({}),
-            &params,
-        );
+        let o = check_with("firewall.rules_reviewed", &hit_on("2026-08-24"), &params);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -1191,15 +1105,6 @@ mod tests {
 
     #[test]
     fn every_check_of_the_family_is_registered_once() {
-        for def in super::CHECKS {
-            assert!(!def.title.is_empty() && !def.about.is_empty(), "{}", def.id);
-            assert_eq!(
-                super::CHECKS.iter().filter(|d| d.id == def.id).count(),
-                1,
-                "{}",
-                def.id
-            );
-        }
-        assert_eq!(super::CHECKS.len(), 12);
+        assert_family(super::CHECKS, 12);
     }
 }

@@ -1,10 +1,14 @@
 //! Service operations (`operations` family): tickets, alerts, changes,
 //! capacity, NOC coverage, time entries and log sources.
 
+use super::support::{
+    Findings, ShareItem, asset_result, assets_by_id, kinds_arg, latest_per_key, nonblank, present,
+    share_outcome,
+};
 use super::{CheckCtx, CheckDef, CheckKind, with_args};
 use crate::engine::outcome::{Outcome, ResourceResult, Status};
 use crate::org::OrgKind;
-use crate::records::{AssetKind, ChangeOutcome, LogSourceKind, Metric, TicketType, Weekday};
+use crate::records::{Asset, AssetKind, ChangeOutcome, LogSourceKind, Metric, TicketType, Weekday};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -99,81 +103,8 @@ pub const CHECKS: &[CheckDef] = &[
 ];
 
 // ---------------------------------------------------------------------------
-// Shared helpers
+// Helpers
 // ---------------------------------------------------------------------------
-
-/// One record judged by a share-based check.
-pub(super) struct ShareItem {
-    pub kind: &'static str,
-    pub id: String,
-    pub name: String,
-    pub ok: bool,
-    pub reason: String,
-}
-
-/// Judges a share: passes when at least `target_pct` % of `items` are `ok`.
-/// Every item is listed; a non-compliant one is marked `fail` only when the
-/// share misses the target (otherwise it passes "within tolerance").
-/// `what` names the items in the plural, `met` what compliance means
-/// ("are categorised").
-pub(super) fn share_outcome(
-    what: &str,
-    met: &str,
-    target_pct: i64,
-    items: Vec<ShareItem>,
-) -> Outcome {
-    let total = items.len() as i64;
-    if total == 0 {
-        return Outcome::insufficient(format!("no {what} recorded"));
-    }
-    let good = items.iter().filter(|i| i.ok).count() as i64;
-    let meets = good * 100 >= target_pct * total;
-    let pct = good as f64 * 100.0 / total as f64;
-    let summary = format!("{good} of {total} {what} {met} ({pct:.1}%, target {target_pct}%)");
-    let mut first_bad: Option<String> = None;
-    let resources = items
-        .into_iter()
-        .map(|i| {
-            let (status, reason) = if i.ok {
-                (Status::Pass, i.reason)
-            } else if meets {
-                (Status::Pass, format!("{} (within tolerance)", i.reason))
-            } else {
-                if first_bad.is_none() {
-                    first_bad = Some(format!("{} — {}", label(&i.id, &i.name), i.reason));
-                }
-                (Status::Fail, i.reason)
-            };
-            ResourceResult::new(i.kind, &i.id, &i.name, status, reason)
-        })
-        .collect();
-    if meets {
-        Outcome::pass(summary).with_resources(resources)
-    } else {
-        let bad = total - good;
-        let more = if bad > 1 {
-            format!(" (and {} more)", bad - 1)
-        } else {
-            String::new()
-        };
-        let example = first_bad.unwrap_or_default();
-        Outcome::fail(format!("{summary}: {example}{more}")).with_resources(resources)
-    }
-}
-
-/// `id (name)`, or just the id when both are the same.
-fn label(id: &str, name: &str) -> String {
-    if id == name || name.is_empty() {
-        id.to_string()
-    } else {
-        format!("{id} ({name})")
-    }
-}
-
-/// Whether an optional text field holds something.
-fn present(s: &Option<String>) -> bool {
-    s.as_deref().is_some_and(|s| !s.trim().is_empty())
-}
 
 /// Whether `t` falls in the look-back window (`ticket_lookback_days`).
 fn in_window(ctx: &CheckCtx, t: DateTime<Utc>) -> bool {
@@ -186,15 +117,6 @@ fn in_window_date(ctx: &CheckCtx, d: NaiveDate) -> bool {
 
 fn window_text(ctx: &CheckCtx) -> String {
     format!("in the last {} days", ctx.params.ticket_lookback_days)
-}
-
-/// Asset names by id.
-fn asset_names<'a>(ctx: &CheckCtx<'a>) -> HashMap<&'a str, &'a str> {
-    ctx.data
-        .assets
-        .iter()
-        .map(|a| (a.id.as_str(), a.name.as_str()))
-        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -330,7 +252,7 @@ fn tickets_problem_correlation(ctx: &CheckCtx) -> Outcome {
         if t.ticket_type != TicketType::Incident {
             continue;
         }
-        let Some(asset) = t.asset.as_deref().filter(|a| !a.trim().is_empty()) else {
+        let Some(asset) = nonblank(&t.asset) else {
             continue;
         };
         let list = by_asset.entry(asset).or_default();
@@ -339,7 +261,7 @@ fn tickets_problem_correlation(ctx: &CheckCtx) -> Outcome {
         }
         list.push(t);
     }
-    let names = asset_names(ctx);
+    let assets = assets_by_id(ctx);
     let resources: Vec<ResourceResult> = order
         .into_iter()
         .filter_map(|asset| {
@@ -352,7 +274,7 @@ fn tickets_problem_correlation(ctx: &CheckCtx) -> Outcome {
                 .filter(|t| !present(&t.problem))
                 .map(|t| t.id.as_str())
                 .collect();
-            let name = names.get(asset).copied().unwrap_or(asset);
+            let name = assets.get(asset).map_or(asset, |a| a.name.as_str());
             let n = incidents.len();
             let (status, reason) = if unlinked.is_empty() {
                 (
@@ -390,19 +312,19 @@ fn tickets_problem_correlation(ctx: &CheckCtx) -> Outcome {
 // Alerts
 // ---------------------------------------------------------------------------
 
-fn alert_name(a: &crate::records::Alert, names: &HashMap<&str, &str>) -> String {
-    match a.asset.as_deref().filter(|s| !s.trim().is_empty()) {
+fn alert_name(a: &crate::records::Alert, assets: &HashMap<&str, &Asset>) -> String {
+    match nonblank(&a.asset) {
         Some(asset) => format!(
             "{} on {}",
             a.source,
-            names.get(asset).copied().unwrap_or(asset)
+            assets.get(asset).map_or(asset, |a| a.name.as_str())
         ),
         None => a.source.clone(),
     }
 }
 
 fn alerts_ticketed(ctx: &CheckCtx) -> Outcome {
-    let names = asset_names(ctx);
+    let assets = assets_by_id(ctx);
     let items = ctx
         .data
         .alerts
@@ -413,7 +335,7 @@ fn alerts_ticketed(ctx: &CheckCtx) -> Outcome {
             ShareItem {
                 kind: "alert",
                 id: a.id.clone(),
-                name: alert_name(a, &names),
+                name: alert_name(a, &assets),
                 ok,
                 reason: match &a.ticket {
                     Some(t) if ok => format!("logged as ticket {t}"),
@@ -435,7 +357,7 @@ fn alerts_ticketed(ctx: &CheckCtx) -> Outcome {
 
 fn alerts_acknowledged(ctx: &CheckCtx) -> Outcome {
     let limit = ctx.params.alert_ack_minutes;
-    let names = asset_names(ctx);
+    let assets = assets_by_id(ctx);
     let items = ctx
         .data
         .alerts
@@ -469,7 +391,7 @@ fn alerts_acknowledged(ctx: &CheckCtx) -> Outcome {
             ShareItem {
                 kind: "alert",
                 id: a.id.clone(),
-                name: alert_name(a, &names),
+                name: alert_name(a, &assets),
                 ok,
                 reason,
             }
@@ -544,21 +466,9 @@ fn capacity_monitored(ctx: &CheckCtx) -> Outcome {
         .filter(|a| matches!(a.kind, AssetKind::Server | AssetKind::Storage))
         .map(|a| {
             if with_threshold.contains(a.id.as_str()) {
-                ResourceResult::new(
-                    "asset",
-                    &a.id,
-                    &a.name,
-                    Status::Pass,
-                    "capacity threshold set",
-                )
+                asset_result(a, Status::Pass, "capacity threshold set")
             } else {
-                ResourceResult::new(
-                    "asset",
-                    &a.id,
-                    &a.name,
-                    Status::Fail,
-                    "no capacity threshold",
-                )
+                asset_result(a, Status::Fail, "no capacity threshold")
             }
         })
         .collect();
@@ -570,8 +480,7 @@ fn capacity_monitored(ctx: &CheckCtx) -> Outcome {
 
 fn capacity_breaches_ticketed(ctx: &CheckCtx) -> Outcome {
     let p = ctx.params;
-    let assets: HashMap<&str, &crate::records::Asset> =
-        ctx.data.assets.iter().map(|a| (a.id.as_str(), a)).collect();
+    let assets = assets_by_id(ctx);
     let thresholds: HashMap<(&str, Metric), f64> = ctx
         .data
         .capacity_thresholds
@@ -579,15 +488,12 @@ fn capacity_breaches_ticketed(ctx: &CheckCtx) -> Outcome {
         .map(|t| ((t.asset.as_str(), t.metric), t.threshold_pct))
         .collect();
     // Latest ticket opening per asset.
-    let mut last_ticket: HashMap<&str, DateTime<Utc>> = HashMap::new();
-    for t in &ctx.data.tickets {
-        if let Some(a) = t.asset.as_deref() {
-            let e = last_ticket.entry(a).or_insert(t.opened_at);
-            if t.opened_at > *e {
-                *e = t.opened_at;
-            }
-        }
-    }
+    let last_ticket = latest_per_key(
+        ctx.data
+            .tickets
+            .iter()
+            .filter_map(|t| Some((t.asset.as_deref()?, t.opened_at))),
+    );
     // Readings per (asset, metric), skipping assets recorded as not active.
     let mut order: Vec<(&str, Metric)> = Vec::new();
     let mut readings: HashMap<(&str, Metric), Vec<&crate::records::CapacityReading>> =
@@ -788,19 +694,7 @@ fn time_entries_reviewed(ctx: &CheckCtx) -> Outcome {
 
 fn monitoring_log_sources(ctx: &CheckCtx) -> Outcome {
     with_args(|| {
-        let kinds: Vec<LogSourceKind> = ctx
-            .args
-            .str_list("kind")?
-            .into_iter()
-            .map(|k| {
-                LogSourceKind::parse(k).ok_or_else(|| {
-                    format!(
-                        "argument 'kind': '{k}' is not one of {}",
-                        LogSourceKind::ALL.join(", ")
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let kinds = kinds_arg(ctx, "kind", LogSourceKind::parse, LogSourceKind::ALL)?;
         let p = ctx.params;
         let resources = ctx
             .data
@@ -808,43 +702,36 @@ fn monitoring_log_sources(ctx: &CheckCtx) -> Outcome {
             .iter()
             .filter(|s| s.critical && (kinds.is_empty() || kinds.contains(&s.kind)))
             .map(|s| {
-                let mut failed = Vec::new();
-                let mut unknown = Vec::new();
+                let mut f = Findings::default();
                 match s.last_event_at {
                     Some(t) => {
                         let h = ctx.hours_since(t);
                         if h > p.log_silence_hours {
-                            failed.push(format!(
+                            f.fail(format!(
                                 "silent for {h} hours (limit {})",
                                 p.log_silence_hours
                             ));
                         }
                     }
-                    None => unknown.push("no event time recorded".to_string()),
+                    None => f.missing("no event time recorded"),
                 }
                 match s.retention_days {
-                    Some(r) if r < p.log_retention_days => failed.push(format!(
+                    Some(r) if r < p.log_retention_days => f.fail(format!(
                         "retention {r} days (minimum {})",
                         p.log_retention_days
                     )),
                     Some(_) => {}
-                    None => unknown.push("retention not recorded".to_string()),
+                    None => f.missing("retention not recorded"),
                 }
-                let (status, reason) = if !failed.is_empty() {
-                    failed.extend(unknown);
-                    (Status::Fail, failed.join("; "))
-                } else if !unknown.is_empty() {
-                    (Status::InsufficientEvidence, unknown.join("; "))
-                } else {
-                    (
-                        Status::Pass,
-                        format!(
-                            "receiving events, retained for at least {} days",
-                            p.log_retention_days
-                        ),
-                    )
-                };
-                ResourceResult::new("log_source", &s.id, &s.name, status, reason)
+                f.result(
+                    "log_source",
+                    &s.id,
+                    &s.name,
+                    &format!(
+                        "receiving events, retained for at least {} days",
+                        p.log_retention_days
+                    ),
+                )
             })
             .collect();
         let what = if kinds.is_empty() {
@@ -859,10 +746,11 @@ fn monitoring_log_sources(ctx: &CheckCtx) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{example, org, run, run_with, time};
-    use super::super::{Args, CheckCtx, find};
-    use crate::engine::outcome::{Outcome, Status};
-    use crate::org::{OrgKind, Organisation};
+    use super::super::testkit::{
+        NOW, check, check_with, date, example, org, run, run_for, status_of, time,
+    };
+    use crate::engine::outcome::Status;
+    use crate::org::OrgKind;
     use crate::params::Params;
     use crate::records::{
         Alert, Asset, AssetKind, CapacityReading, CapacityThreshold, Change, ChangeOutcome,
@@ -870,36 +758,6 @@ mod tests {
     };
     use chrono::Duration;
     use serde_json::json;
-    use std::collections::BTreeMap;
-
-    const NOW: &str = "2026-11-23T12:00:00Z";
-
-    fn run0(id: &str, data: &OrgData) -> Outcome {
-        run(id, data, NOW, json!({}))
-    }
-
-    /// Runs a check for the given organisation (testkit always uses a client).
-    fn run_for_org(id: &str, data: &OrgData, org: &Organisation) -> Outcome {
-        let def = find(id).expect("check");
-        let args = BTreeMap::new();
-        let params = Params::default();
-        let ctx = CheckCtx {
-            org,
-            data,
-            params: &params,
-            now: time(NOW),
-            args: Args(&args),
-        };
-        (def.run)(&ctx)
-    }
-
-    fn status_of(o: &Outcome, id: &str) -> Status {
-        o.resources
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.status)
-            .unwrap_or_else(|| panic!("no resource {id} in {:?}", o.resources))
-    }
 
     fn tickets(n: usize) -> Vec<Ticket> {
         (0..n)
@@ -922,7 +780,7 @@ mod tests {
             tickets: tickets(5),
             ..Default::default()
         };
-        let o = run0("tickets.categorised", &data);
+        let o = check("tickets.categorised", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 5);
     }
@@ -936,7 +794,7 @@ mod tests {
             tickets: t,
             ..Default::default()
         };
-        let o = run0("tickets.categorised", &data);
+        let o = check("tickets.categorised", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("T-3") && o.reason.contains("priority"),
@@ -957,7 +815,7 @@ mod tests {
             tickets: t,
             ..Default::default()
         };
-        let o = run0("tickets.categorised", &data);
+        let o = check("tickets.categorised", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         let r = &o.resources[0];
         assert_eq!(r.status, Status::Pass);
@@ -966,7 +824,7 @@ mod tests {
 
     #[test]
     fn categorised_without_tickets_in_window_is_insufficient() {
-        let o = run0("tickets.categorised", &OrgData::default());
+        let o = check("tickets.categorised", &OrgData::default());
         assert_eq!(o.status, Status::InsufficientEvidence);
         let mut t = example::<Ticket>("T-old");
         t.opened_at = time("2026-08-24T09:00:00Z"); // 91 days ago
@@ -975,7 +833,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("tickets.categorised", &data).status,
+            check("tickets.categorised", &data).status,
             Status::InsufficientEvidence
         );
     }
@@ -989,7 +847,7 @@ mod tests {
             tickets: vec![t],
             ..Default::default()
         };
-        let o = run0("tickets.categorised", &data);
+        let o = check("tickets.categorised", &data);
         assert_eq!(o.status, Status::Fail);
     }
 
@@ -1007,7 +865,7 @@ mod tests {
             tickets: t,
             ..Default::default()
         };
-        let o = run0("tickets.sla", &data);
+        let o = check("tickets.sla", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert!(o.reason.contains("90.0%"), "{}", o.reason);
         assert!(o.resources[4].reason.contains("within tolerance"));
@@ -1022,7 +880,7 @@ mod tests {
             tickets: t,
             ..Default::default()
         };
-        let o = run0("tickets.sla", &data);
+        let o = check("tickets.sla", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("T-4"), "{}", o.reason);
         assert!(o.reason.contains("61 min"), "{}", o.reason);
@@ -1039,7 +897,7 @@ mod tests {
             tickets: t,
             ..Default::default()
         };
-        assert_eq!(run0("tickets.sla", &data).status, Status::Pass);
+        assert_eq!(check("tickets.sla", &data).status, Status::Pass);
     }
 
     #[test]
@@ -1055,13 +913,13 @@ mod tests {
             tickets: vec![fresh.clone()],
             ..Default::default()
         };
-        let o = run0("tickets.sla", &data);
+        let o = check("tickets.sla", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         let data = OrgData {
             tickets: vec![overdue, fresh],
             ..Default::default()
         };
-        let o = run0("tickets.sla", &data);
+        let o = check("tickets.sla", &data);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(status_of(&o, "T-late"), Status::Fail);
         assert!(
@@ -1080,13 +938,13 @@ mod tests {
             tickets: t.clone(),
             ..Default::default()
         };
-        assert_eq!(run0("tickets.sla", &data).status, Status::Fail);
+        assert_eq!(check("tickets.sla", &data).status, Status::Fail);
         t[0].sla_response_minutes = None; // falls back to the 60-minute parameter
         let data = OrgData {
             tickets: t,
             ..Default::default()
         };
-        assert_eq!(run0("tickets.sla", &data).status, Status::Pass);
+        assert_eq!(check("tickets.sla", &data).status, Status::Pass);
     }
 
     #[test]
@@ -1103,7 +961,7 @@ mod tests {
             ..Params::default()
         };
         assert_eq!(
-            run_with("tickets.sla", &data, NOW, json!({}), &params).status,
+            check_with("tickets.sla", &data, &params).status,
             Status::Pass
         );
     }
@@ -1111,7 +969,7 @@ mod tests {
     #[test]
     fn sla_without_tickets_is_insufficient() {
         assert_eq!(
-            run0("tickets.sla", &OrgData::default()).status,
+            check("tickets.sla", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -1137,7 +995,7 @@ mod tests {
             assets: vec![asset("SRV-01", AssetKind::Server)],
             ..Default::default()
         };
-        let o = run0("tickets.problem_correlation", &data);
+        let o = check("tickets.problem_correlation", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 1);
     }
@@ -1151,7 +1009,7 @@ mod tests {
             assets: vec![asset("SRV-01", AssetKind::Server)],
             ..Default::default()
         };
-        let o = run0("tickets.problem_correlation", &data);
+        let o = check("tickets.problem_correlation", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("SRV-01-name"), "{}", o.reason);
         assert!(o.reason.contains("SRV-01-I2"), "{}", o.reason);
@@ -1169,7 +1027,7 @@ mod tests {
             tickets: t,
             ..Default::default()
         };
-        let o = run0("tickets.problem_correlation", &data);
+        let o = check("tickets.problem_correlation", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert!(o.resources.is_empty());
     }
@@ -1177,7 +1035,7 @@ mod tests {
     #[test]
     fn problem_correlation_without_tickets_is_insufficient() {
         assert_eq!(
-            run0("tickets.problem_correlation", &OrgData::default()).status,
+            check("tickets.problem_correlation", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -1198,7 +1056,7 @@ mod tests {
             alerts: a.clone(),
             ..Default::default()
         };
-        let o = run0("alerts.ticketed", &data);
+        let o = check("alerts.ticketed", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert!(o.resources[5].reason.contains("within tolerance"));
         a[6].ticket = None;
@@ -1206,7 +1064,7 @@ mod tests {
             alerts: a,
             ..Default::default()
         };
-        let o = run0("alerts.ticketed", &data);
+        let o = check("alerts.ticketed", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("AL-5"), "{}", o.reason);
         assert_eq!(status_of(&o, "AL-6"), Status::Fail);
@@ -1219,14 +1077,14 @@ mod tests {
             alerts: alerts(3),
             ..Default::default()
         };
-        assert_eq!(run0("alerts.ticketed", &data).status, Status::Pass);
+        assert_eq!(check("alerts.ticketed", &data).status, Status::Pass);
     }
 
     #[test]
     fn alerts_without_data_are_insufficient() {
         for id in ["alerts.ticketed", "alerts.acknowledged"] {
             assert_eq!(
-                run0(id, &OrgData::default()).status,
+                check(id, &OrgData::default()).status,
                 Status::InsufficientEvidence,
                 "{id}"
             );
@@ -1244,7 +1102,7 @@ mod tests {
             alerts: a.clone(),
             ..Default::default()
         };
-        let o = run0("alerts.acknowledged", &data);
+        let o = check("alerts.acknowledged", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert!(o.resources[1].reason.contains("within tolerance"));
         // An unacknowledged alert past the limit is late too: 8 of 10.
@@ -1253,7 +1111,7 @@ mod tests {
             alerts: a,
             ..Default::default()
         };
-        let o = run0("alerts.acknowledged", &data);
+        let o = check("alerts.acknowledged", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("AL-1"), "{}", o.reason);
         assert_eq!(status_of(&o, "AL-2"), Status::Fail);
@@ -1269,7 +1127,7 @@ mod tests {
             alerts: vec![a],
             ..Default::default()
         };
-        assert_eq!(run0("alerts.acknowledged", &data).status, Status::Pass);
+        assert_eq!(check("alerts.acknowledged", &data).status, Status::Pass);
     }
 
     // --- changes.tracked -------------------------------------------------
@@ -1280,7 +1138,7 @@ mod tests {
             changes: vec![example::<Change>("CH-1")],
             ..Default::default()
         };
-        let o = run0("changes.tracked", &data);
+        let o = check("changes.tracked", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -1293,7 +1151,7 @@ mod tests {
             changes: vec![c.clone()],
             ..Default::default()
         };
-        let o = run0("changes.tracked", &data);
+        let o = check("changes.tracked", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("Upgrade firewall firmware") && o.reason.contains("not approved"),
@@ -1305,7 +1163,7 @@ mod tests {
             changes: vec![c],
             ..Default::default()
         };
-        assert_eq!(run0("changes.tracked", &data).status, Status::Pass);
+        assert_eq!(check("changes.tracked", &data).status, Status::Pass);
     }
 
     #[test]
@@ -1318,7 +1176,7 @@ mod tests {
             changes: vec![c.clone()],
             ..Default::default()
         };
-        let o = run0("changes.tracked", &data);
+        let o = check("changes.tracked", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.resources[0]
@@ -1333,7 +1191,7 @@ mod tests {
             changes: vec![c],
             ..Default::default()
         };
-        assert_eq!(run0("changes.tracked", &data).status, Status::Pass);
+        assert_eq!(check("changes.tracked", &data).status, Status::Pass);
     }
 
     #[test]
@@ -1344,10 +1202,10 @@ mod tests {
             changes: vec![c],
             ..Default::default()
         };
-        let o = run_for_org("changes.tracked", &data, &org(OrgKind::Client));
+        let o = run_for("changes.tracked", &data, &org(OrgKind::Client));
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("client not notified"), "{}", o.reason);
-        let o = run_for_org("changes.tracked", &data, &org(OrgKind::Provider));
+        let o = run_for("changes.tracked", &data, &org(OrgKind::Provider));
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -1360,7 +1218,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("changes.tracked", &data).status,
+            check("changes.tracked", &data).status,
             Status::InsufficientEvidence
         );
     }
@@ -1385,7 +1243,7 @@ mod tests {
             capacity_thresholds: vec![threshold("SRV-01", 85.0)],
             ..Default::default()
         };
-        let o = run0("capacity.monitored", &data);
+        let o = check("capacity.monitored", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("NAS-01-name"), "{}", o.reason);
         assert_eq!(o.resources.len(), 2);
@@ -1393,14 +1251,14 @@ mod tests {
 
         let mut ok = data.clone();
         ok.capacity_thresholds.push(threshold("NAS-01", 90.0));
-        assert_eq!(run0("capacity.monitored", &ok).status, Status::Pass);
+        assert_eq!(check("capacity.monitored", &ok).status, Status::Pass);
 
         let none = OrgData {
             assets: vec![asset("LAP-01", AssetKind::Laptop)],
             ..Default::default()
         };
         assert_eq!(
-            run0("capacity.monitored", &none).status,
+            check("capacity.monitored", &none).status,
             Status::NotApplicable
         );
     }
@@ -1427,7 +1285,7 @@ mod tests {
 
     #[test]
     fn capacity_breach_seven_days_without_ticket_passes() {
-        let o = run0(
+        let o = check(
             "capacity.breaches_ticketed",
             &breach_data("2026-11-16T06:00:00Z"),
         );
@@ -1436,7 +1294,7 @@ mod tests {
 
     #[test]
     fn capacity_breach_eight_days_without_ticket_fails() {
-        let o = run0(
+        let o = check(
             "capacity.breaches_ticketed",
             &breach_data("2026-11-15T06:00:00Z"),
         );
@@ -1456,7 +1314,7 @@ mod tests {
         before.opened_at = time("2026-11-15T05:00:00Z");
         data.tickets.push(before);
         assert_eq!(
-            run0("capacity.breaches_ticketed", &data).status,
+            check("capacity.breaches_ticketed", &data).status,
             Status::Fail,
             "a ticket older than the breach does not count"
         );
@@ -1464,7 +1322,7 @@ mod tests {
         t.asset = Some("SRV-01".into());
         t.opened_at = time("2026-11-17T09:00:00Z");
         data.tickets.push(t);
-        let o = run0("capacity.breaches_ticketed", &data);
+        let o = check("capacity.breaches_ticketed", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -1473,13 +1331,13 @@ mod tests {
         let mut data = breach_data("2026-11-01T06:00:00Z");
         // 93 % is above the 85 % default…
         assert_eq!(
-            run0("capacity.breaches_ticketed", &data).status,
+            check("capacity.breaches_ticketed", &data).status,
             Status::Fail
         );
         // …but within the asset's own 95 %.
         data.capacity_thresholds.push(threshold("SRV-01", 95.0));
         assert_eq!(
-            run0("capacity.breaches_ticketed", &data).status,
+            check("capacity.breaches_ticketed", &data).status,
             Status::Pass
         );
     }
@@ -1490,7 +1348,7 @@ mod tests {
         data.capacity_readings
             .push(reading("2026-11-23T00:00:00Z", 70.0));
         assert_eq!(
-            run0("capacity.breaches_ticketed", &data).status,
+            check("capacity.breaches_ticketed", &data).status,
             Status::Pass
         );
     }
@@ -1498,7 +1356,7 @@ mod tests {
     #[test]
     fn capacity_without_readings_is_insufficient() {
         assert_eq!(
-            run0("capacity.breaches_ticketed", &OrgData::default()).status,
+            check("capacity.breaches_ticketed", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -1517,7 +1375,7 @@ mod tests {
             noc_shifts: vec![shift(Weekday::Daily)],
             ..Default::default()
         };
-        let o = run0("noc.coverage", &data);
+        let o = check("noc.coverage", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 7);
         assert!(o.resources.iter().all(|r| r.kind == "day"));
@@ -1538,7 +1396,7 @@ mod tests {
             .collect(),
             ..Default::default()
         };
-        let o = run0("noc.coverage", &data);
+        let o = check("noc.coverage", &data);
         assert_eq!(o.status, Status::Partial);
         assert!(
             o.reason.contains("Saturday") && o.reason.contains("Sunday"),
@@ -1552,7 +1410,7 @@ mod tests {
     #[test]
     fn noc_without_shifts_is_insufficient() {
         assert_eq!(
-            run0("noc.coverage", &OrgData::default()).status,
+            check("noc.coverage", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -1561,7 +1419,7 @@ mod tests {
 
     fn entry(id: &str, worked_on: &str, reviewed: bool) -> TimeEntry {
         let mut e = example::<TimeEntry>(id);
-        e.worked_on = super::super::testkit::date(worked_on);
+        e.worked_on = date(worked_on);
         if !reviewed {
             e.reviewed_on = None;
             e.reviewed_by = None;
@@ -1575,7 +1433,7 @@ mod tests {
             time_entries: vec![entry("te-1", "2026-11-01", true)],
             ..Default::default()
         };
-        assert_eq!(run0("time_entries.reviewed", &data).status, Status::Pass);
+        assert_eq!(check("time_entries.reviewed", &data).status, Status::Pass);
     }
 
     #[test]
@@ -1588,7 +1446,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let o = run0("time_entries.reviewed", &data);
+        let o = check("time_entries.reviewed", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("2026-11-08") && o.reason.contains("15 days"),
@@ -1609,11 +1467,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("time_entries.reviewed", &data).status,
+            check("time_entries.reviewed", &data).status,
             Status::InsufficientEvidence
         );
         assert_eq!(
-            run0("time_entries.reviewed", &OrgData::default()).status,
+            check("time_entries.reviewed", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -1633,12 +1491,12 @@ mod tests {
             log_sources: vec![log_source("ls-1", "2026-11-22T12:00:00Z")], // 24 h
             ..Default::default()
         };
-        assert_eq!(run0("monitoring.log_sources", &data).status, Status::Pass);
+        assert_eq!(check("monitoring.log_sources", &data).status, Status::Pass);
         let data = OrgData {
             log_sources: vec![log_source("ls-1", "2026-11-22T11:00:00Z")], // 25 h
             ..Default::default()
         };
-        let o = run0("monitoring.log_sources", &data);
+        let o = check("monitoring.log_sources", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("ls-1-name") && o.reason.contains("silent for 25 hours"),
@@ -1655,7 +1513,7 @@ mod tests {
             log_sources: vec![s.clone()],
             ..Default::default()
         };
-        let o = run0("monitoring.log_sources", &data);
+        let o = check("monitoring.log_sources", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("retention 89 days"), "{}", o.reason);
         s.retention_days = None;
@@ -1664,7 +1522,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("monitoring.log_sources", &data).status,
+            check("monitoring.log_sources", &data).status,
             Status::InsufficientEvidence
         );
     }
@@ -1712,7 +1570,7 @@ mod tests {
     #[test]
     fn log_sources_without_data_are_insufficient() {
         assert_eq!(
-            run0("monitoring.log_sources", &OrgData::default()).status,
+            check("monitoring.log_sources", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }

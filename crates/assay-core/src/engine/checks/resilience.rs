@@ -1,12 +1,15 @@
 //! Backups, training, testing and governance (`resilience` family).
 
-use super::operations::{ShareItem, share_outcome};
+use super::support::{
+    Findings, ShareItem, current_staff, kinds_arg, latest_per_key, org_resource, present,
+    share_outcome, within,
+};
 use super::{CheckCtx, CheckDef, CheckKind, with_args};
 use crate::engine::outcome::{Outcome, ResourceResult, Status};
 use crate::records::{
-    AssessmentKind, BackupJob, Level, Person, PersonKind, RunStatus, TestResult, TrainingKind,
+    AssessmentKind, BackupJob, Level, Person, RunStatus, TestResult, TrainingKind,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
 pub const CHECKS: &[CheckDef] = &[
@@ -97,26 +100,8 @@ pub const CHECKS: &[CheckDef] = &[
 ];
 
 // ---------------------------------------------------------------------------
-// Shared helpers
+// Helpers
 // ---------------------------------------------------------------------------
-
-/// Staff employed today (kind `staff`, no `left` date on or before today).
-pub(super) fn current_staff<'a>(ctx: &CheckCtx<'a>) -> impl Iterator<Item = &'a Person> {
-    let today = ctx.today();
-    ctx.data
-        .people
-        .iter()
-        .filter(move |p| p.kind == PersonKind::Staff && p.left.is_none_or(|l| l > today))
-}
-
-/// A result for the organisation as a whole.
-pub(super) fn org_resource(
-    ctx: &CheckCtx,
-    status: Status,
-    reason: impl Into<String>,
-) -> ResourceResult {
-    ResourceResult::new("organisation", &ctx.org.slug, &ctx.org.name, status, reason)
-}
 
 fn critical_jobs<'a>(ctx: &CheckCtx<'a>) -> Vec<&'a BackupJob> {
     ctx.data.backup_jobs.iter().filter(|j| j.critical).collect()
@@ -135,18 +120,13 @@ fn backup_recent_success(ctx: &CheckCtx) -> Outcome {
         return Outcome::from_resources(NO_CRITICAL_JOBS, Vec::new());
     }
     // Per job: whether any run is recorded, and the latest successful finish.
-    let mut any_run: HashSet<&str> = HashSet::new();
-    let mut last_success: HashMap<&str, DateTime<Utc>> = HashMap::new();
-    for r in &ctx.data.backup_runs {
-        any_run.insert(r.job.as_str());
-        if r.status == RunStatus::Success {
-            let done = r.finished_at.unwrap_or(r.started_at);
-            let e = last_success.entry(r.job.as_str()).or_insert(done);
-            if done > *e {
-                *e = done;
-            }
-        }
-    }
+    let runs = &ctx.data.backup_runs;
+    let any_run: HashSet<&str> = runs.iter().map(|r| r.job.as_str()).collect();
+    let last_success = latest_per_key(
+        runs.iter()
+            .filter(|r| r.status == RunStatus::Success)
+            .map(|r| (r.job.as_str(), r.finished_at.unwrap_or(r.started_at))),
+    );
     let resources = jobs
         .into_iter()
         .map(|j| {
@@ -157,7 +137,7 @@ fn backup_recent_success(ctx: &CheckCtx) -> Outcome {
                         "last successful backup finished {} ({h} hours ago, RPO {rpo})",
                         t.format("%Y-%m-%d %H:%M")
                     );
-                    (if h <= rpo { Status::Pass } else { Status::Fail }, fact)
+                    (within(h, rpo), fact)
                 }
                 None if any_run.contains(j.id.as_str()) => {
                     (Status::Fail, "no successful run recorded".to_string())
@@ -209,17 +189,14 @@ fn backup_restore_tested(ctx: &CheckCtx) -> Outcome {
     if jobs.is_empty() {
         return Outcome::from_resources(NO_CRITICAL_JOBS, Vec::new());
     }
-    let mut any_test: HashSet<&str> = HashSet::new();
-    let mut last_success: HashMap<&str, NaiveDate> = HashMap::new();
-    for t in &ctx.data.restore_tests {
-        any_test.insert(t.job.as_str());
-        if t.result == TestResult::Success {
-            let e = last_success.entry(t.job.as_str()).or_insert(t.tested_on);
-            if t.tested_on > *e {
-                *e = t.tested_on;
-            }
-        }
-    }
+    let tests = &ctx.data.restore_tests;
+    let any_test: HashSet<&str> = tests.iter().map(|t| t.job.as_str()).collect();
+    let last_success = latest_per_key(
+        tests
+            .iter()
+            .filter(|t| t.result == TestResult::Success)
+            .map(|t| (t.job.as_str(), t.tested_on)),
+    );
     let resources = jobs
         .into_iter()
         .map(|j| {
@@ -229,14 +206,7 @@ fn backup_restore_tested(ctx: &CheckCtx) -> Outcome {
                     let fact = format!(
                         "last successful restore test {d} ({days} days ago, limit {limit})"
                     );
-                    (
-                        if days <= limit {
-                            Status::Pass
-                        } else {
-                            Status::Fail
-                        },
-                        fact,
-                    )
+                    (within(days, limit), fact)
                 }
                 None if any_test.contains(j.id.as_str()) => (
                     Status::Fail,
@@ -259,17 +229,13 @@ fn backup_restore_tested(ctx: &CheckCtx) -> Outcome {
 
 /// Latest completion date of passed (or ungraded) training of `kind`, per person.
 fn latest_training<'a>(ctx: &CheckCtx<'a>, kind: TrainingKind) -> HashMap<&'a str, NaiveDate> {
-    let mut latest: HashMap<&str, NaiveDate> = HashMap::new();
-    for t in &ctx.data.trainings {
-        if t.kind != kind || t.passed == Some(false) {
-            continue;
-        }
-        let e = latest.entry(t.person.as_str()).or_insert(t.completed_on);
-        if t.completed_on > *e {
-            *e = t.completed_on;
-        }
-    }
-    latest
+    latest_per_key(
+        ctx.data
+            .trainings
+            .iter()
+            .filter(|t| t.kind == kind && t.passed != Some(false))
+            .map(|t| (t.person.as_str(), t.completed_on)),
+    )
 }
 
 fn training_awareness(ctx: &CheckCtx) -> Outcome {
@@ -338,11 +304,7 @@ fn training_phishing(ctx: &CheckCtx) -> Outcome {
         ]);
     };
     let days = ctx.days_since(d);
-    let status = if days <= limit {
-        Status::Pass
-    } else {
-        Status::Fail
-    };
+    let status = within(days, limit);
     let fact = format!("last phishing simulation {d}, {days} days ago (limit {limit})");
     Outcome::new(status, format!("{}: {fact}", ctx.org.name))
         .with_resources(vec![org_resource(ctx, status, fact)])
@@ -466,19 +428,7 @@ fn latest_assessments(ctx: &CheckCtx, kinds: &[AssessmentKind], max_age: i64) ->
 
 fn assessments_recent(ctx: &CheckCtx) -> Outcome {
     with_args(|| {
-        let kinds: Vec<AssessmentKind> = ctx
-            .args
-            .str_list("kind")?
-            .into_iter()
-            .map(|k| {
-                AssessmentKind::parse(k).ok_or_else(|| {
-                    format!(
-                        "argument 'kind': '{k}' is not one of {}",
-                        AssessmentKind::ALL.join(", ")
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let kinds = kinds_arg(ctx, "kind", AssessmentKind::parse, AssessmentKind::ALL)?;
         if kinds.is_empty() {
             return Err("argument 'kind' is required".to_string());
         }
@@ -522,6 +472,24 @@ fn scans_cadence(ctx: &CheckCtx) -> Outcome {
 // Governance
 // ---------------------------------------------------------------------------
 
+/// Fails `f` when the last review is missing or older than `limit` days.
+fn judge_review(ctx: &CheckCtx, f: &mut Findings, last: Option<NaiveDate>, limit: i64) {
+    match last {
+        Some(d) if ctx.days_since(d) > limit => f.fail(format!(
+            "last reviewed {d}, {} days ago (limit {limit})",
+            ctx.days_since(d)
+        )),
+        Some(_) => {}
+        None => f.fail("never reviewed"),
+    }
+}
+
+/// "reviewed <date>" (the date empty when there is none).
+fn reviewed_text(last: Option<NaiveDate>) -> String {
+    let when = last.map(|d| d.to_string()).unwrap_or_default();
+    format!("reviewed {when}")
+}
+
 fn risks_reviewed(ctx: &CheckCtx) -> Outcome {
     let limit = ctx.params.risk_review_days;
     let resources = ctx
@@ -529,32 +497,13 @@ fn risks_reviewed(ctx: &CheckCtx) -> Outcome {
         .risks
         .iter()
         .map(|r| {
-            let mut problems = Vec::new();
-            match r.last_reviewed {
-                Some(d) if ctx.days_since(d) > limit => problems.push(format!(
-                    "last reviewed {d}, {} days ago (limit {limit})",
-                    ctx.days_since(d)
-                )),
-                Some(_) => {}
-                None => problems.push("never reviewed".to_string()),
-            }
+            let mut f = Findings::default();
+            judge_review(ctx, &mut f, r.last_reviewed, limit);
             let serious = matches!(r.rating, Level::High | Level::Critical);
-            let treated = r.treatment.as_deref().is_some_and(|t| !t.trim().is_empty());
-            if serious && !treated {
-                problems.push(format!("{} risk without a treatment", r.rating));
+            if serious && !present(&r.treatment) {
+                f.fail(format!("{} risk without a treatment", r.rating));
             }
-            if problems.is_empty() {
-                let when = r.last_reviewed.map(|d| d.to_string()).unwrap_or_default();
-                ResourceResult::new(
-                    "risk",
-                    &r.id,
-                    &r.title,
-                    Status::Pass,
-                    format!("reviewed {when}"),
-                )
-            } else {
-                ResourceResult::new("risk", &r.id, &r.title, Status::Fail, problems.join("; "))
-            }
+            f.result("risk", &r.id, &r.title, &reviewed_text(r.last_reviewed))
         })
         .collect();
     Outcome::from_resources("risk register entries", resources)
@@ -569,31 +518,13 @@ fn vendors_reviewed(ctx: &CheckCtx) -> Outcome {
         .iter()
         .filter(|v| v.critical)
         .map(|v| {
-            let mut problems = Vec::new();
-            match v.last_review {
-                Some(d) if ctx.days_since(d) > limit => problems.push(format!(
-                    "last reviewed {d}, {} days ago (limit {limit})",
-                    ctx.days_since(d)
-                )),
-                Some(_) => {}
-                None => problems.push("never reviewed".to_string()),
-            }
+            let mut f = Findings::default();
+            judge_review(ctx, &mut f, v.last_review, limit);
             if let Some(exp) = v.attestation_expires.filter(|e| *e < today) {
                 let what = v.attestation.as_deref().unwrap_or("attestation");
-                problems.push(format!("{what} expired {exp}"));
+                f.fail(format!("{what} expired {exp}"));
             }
-            if problems.is_empty() {
-                let when = v.last_review.map(|d| d.to_string()).unwrap_or_default();
-                ResourceResult::new(
-                    "vendor",
-                    &v.id,
-                    &v.name,
-                    Status::Pass,
-                    format!("reviewed {when}"),
-                )
-            } else {
-                ResourceResult::new("vendor", &v.id, &v.name, Status::Fail, problems.join("; "))
-            }
+            f.result("vendor", &v.id, &v.name, &reviewed_text(v.last_review))
         })
         .collect();
     Outcome::from_resources("critical vendors", resources)
@@ -606,12 +537,13 @@ fn licences_within_entitlement(ctx: &CheckCtx) -> Outcome {
         .iter()
         .map(|l| {
             let fact = format!("{} in use of {} purchased", l.in_use, l.purchased);
-            let status = if l.in_use <= l.purchased {
-                Status::Pass
-            } else {
-                Status::Fail
-            };
-            ResourceResult::new("licence", &l.id, &l.product, status, fact)
+            ResourceResult::new(
+                "licence",
+                &l.id,
+                &l.product,
+                within(l.in_use, l.purchased),
+                fact,
+            )
         })
         .collect();
     Outcome::from_resources("licences", resources)
@@ -619,34 +551,17 @@ fn licences_within_entitlement(ctx: &CheckCtx) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{date, example, run, run_with};
-    use crate::engine::outcome::{Outcome, Status};
+    use super::super::testkit::{
+        NOW, check, check_with, date, days_ago, example, run, run_with, status_of, time,
+    };
+    use crate::engine::outcome::Status;
     use crate::params::{Params, default_tiers};
     use crate::records::{
         Assessment, AssessmentKind, BackupJob, BackupRun, Level, Licence, OrgData, Person,
         PersonKind, RestoreTest, RiskEntry, RunStatus, TestResult, Training, TrainingKind, Vendor,
     };
-    use chrono::{Days, NaiveDate};
     use serde_json::json;
     use std::collections::BTreeMap;
-
-    const NOW: &str = "2026-11-23T12:00:00Z";
-
-    fn run0(id: &str, data: &OrgData) -> Outcome {
-        run(id, data, NOW, json!({}))
-    }
-
-    fn days_ago(n: u64) -> NaiveDate {
-        date("2026-11-23") - Days::new(n)
-    }
-
-    fn status_of(o: &Outcome, id: &str) -> Status {
-        o.resources
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.status)
-            .unwrap_or_else(|| panic!("no resource {id} in {:?}", o.resources))
-    }
 
     // --- backups ---------------------------------------------------------
 
@@ -659,8 +574,8 @@ mod tests {
     fn backup_run(job: &str, finished: &str, status: RunStatus) -> BackupRun {
         let mut r = example::<BackupRun>(&format!("{job}-{finished}"));
         r.job = job.into();
-        r.finished_at = Some(super::super::testkit::time(finished));
-        r.started_at = super::super::testkit::time(finished) - chrono::Duration::hours(1);
+        r.finished_at = Some(time(finished));
+        r.started_at = time(finished) - chrono::Duration::hours(1);
         r.status = status;
         r
     }
@@ -676,7 +591,7 @@ mod tests {
             )],
             ..Default::default()
         };
-        let o = run0("backup.recent_success", &data);
+        let o = check("backup.recent_success", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -690,7 +605,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let o = run0("backup.recent_success", &data);
+        let o = check("backup.recent_success", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("bj-1 nightly") && o.reason.contains("25 hours"),
@@ -712,7 +627,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let o = run0("backup.recent_success", &data);
+        let o = check("backup.recent_success", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 1);
     }
@@ -728,7 +643,7 @@ mod tests {
             )],
             ..Default::default()
         };
-        let o = run0("backup.recent_success", &data);
+        let o = check("backup.recent_success", &data);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(status_of(&o, "bj-1"), Status::Fail);
         assert_eq!(status_of(&o, "bj-2"), Status::InsufficientEvidence);
@@ -747,7 +662,7 @@ mod tests {
             "backup.isolated_copy",
             "backup.restore_tested",
         ] {
-            let o = run0(id, &data);
+            let o = check(id, &data);
             assert_eq!(o.status, Status::InsufficientEvidence, "{id}");
             assert!(o.reason.contains("critical"), "{}", o.reason);
         }
@@ -761,7 +676,7 @@ mod tests {
             backup_jobs: vec![job("bj-1"), bad],
             ..Default::default()
         };
-        let o = run0("backup.isolated_copy", &data);
+        let o = check("backup.isolated_copy", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("bj-2 nightly") && o.reason.contains("no isolated copy"),
@@ -773,7 +688,7 @@ mod tests {
             backup_jobs: vec![job("bj-1")],
             ..Default::default()
         };
-        assert_eq!(run0("backup.isolated_copy", &data).status, Status::Pass);
+        assert_eq!(check("backup.isolated_copy", &data).status, Status::Pass);
     }
 
     fn restore(job: &str, days: u64, result: TestResult) -> RestoreTest {
@@ -794,13 +709,13 @@ mod tests {
 
     #[test]
     fn restore_test_182_days_passes() {
-        let o = run0("backup.restore_tested", &restore_data(182));
+        let o = check("backup.restore_tested", &restore_data(182));
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
     #[test]
     fn restore_test_183_days_fails_naming_job() {
-        let o = run0("backup.restore_tested", &restore_data(183));
+        let o = check("backup.restore_tested", &restore_data(183));
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("bj-1 nightly") && o.reason.contains("183 days"),
@@ -815,12 +730,12 @@ mod tests {
         let data = restore_data(100);
         let tier_params = tier.resolve(&BTreeMap::new()).expect("params");
         assert_eq!(
-            run_with("backup.restore_tested", &data, NOW, json!({}), &tier_params).status,
+            check_with("backup.restore_tested", &data, &tier_params).status,
             Status::Pass
         );
         let overrides = BTreeMap::from([("restore_test_days".to_string(), 92)]);
         let params = tier.resolve(&overrides).expect("params");
-        let o = run_with("backup.restore_tested", &data, NOW, json!({}), &params);
+        let o = check_with("backup.restore_tested", &data, &params);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("limit 92"), "{}", o.reason);
     }
@@ -832,7 +747,7 @@ mod tests {
             restore_tests: vec![restore("bj-1", 10, TestResult::Partial)],
             ..Default::default()
         };
-        let o = run0("backup.restore_tested", &data);
+        let o = check("backup.restore_tested", &data);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(status_of(&o, "bj-1"), Status::Fail);
         assert_eq!(status_of(&o, "bj-2"), Status::InsufficientEvidence);
@@ -870,7 +785,7 @@ mod tests {
 
     #[test]
     fn awareness_exactly_95_percent_passes() {
-        let o = run0("training.awareness", &awareness_data(19, 1));
+        let o = check("training.awareness", &awareness_data(19, 1));
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 20);
         assert!(o.resources.iter().all(|r| r.status == Status::Pass));
@@ -879,7 +794,7 @@ mod tests {
 
     #[test]
     fn awareness_below_95_percent_fails_naming_person() {
-        let o = run0("training.awareness", &awareness_data(18, 2));
+        let o = check("training.awareness", &awareness_data(18, 2));
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("p18 name"), "{}", o.reason);
         assert_eq!(status_of(&o, "p19"), Status::Fail);
@@ -891,9 +806,9 @@ mod tests {
         let mut data = awareness_data(1, 0);
         // 365 days ago is still within the window; 366 is not.
         data.trainings[0].completed_on = days_ago(365);
-        assert_eq!(run0("training.awareness", &data).status, Status::Pass);
+        assert_eq!(check("training.awareness", &data).status, Status::Pass);
         data.trainings[0].completed_on = days_ago(366);
-        let o = run0("training.awareness", &data);
+        let o = check("training.awareness", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("366 days"), "{}", o.reason);
         // A new starter inside the window counts as compliant.
@@ -903,13 +818,13 @@ mod tests {
             people: vec![starter.clone()],
             ..Default::default()
         };
-        assert_eq!(run0("training.awareness", &data).status, Status::Pass);
+        assert_eq!(check("training.awareness", &data).status, Status::Pass);
         starter.joined = Some(days_ago(31));
         let data = OrgData {
             people: vec![starter],
             ..Default::default()
         };
-        assert_eq!(run0("training.awareness", &data).status, Status::Fail);
+        assert_eq!(check("training.awareness", &data).status, Status::Fail);
     }
 
     #[test]
@@ -920,7 +835,7 @@ mod tests {
         let mut user = staff("client");
         user.kind = PersonKind::ClientUser;
         data.people.extend([leaver, user]);
-        let o = run0("training.awareness", &data);
+        let o = check("training.awareness", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources.len(), 1);
     }
@@ -928,7 +843,7 @@ mod tests {
     #[test]
     fn awareness_without_staff_is_insufficient() {
         assert_eq!(
-            run0("training.awareness", &OrgData::default()).status,
+            check("training.awareness", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -941,7 +856,7 @@ mod tests {
             trainings: vec![training("p1", TrainingKind::PhishingSimulation, 92)],
             ..Default::default()
         };
-        let o = run0("training.phishing", &data);
+        let o = check("training.phishing", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert_eq!(o.resources[0].kind, "organisation");
         let data = OrgData {
@@ -951,7 +866,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let o = run0("training.phishing", &data);
+        let o = check("training.phishing", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("Test Org") && o.reason.contains("93 days"),
@@ -967,7 +882,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("training.phishing", &data).status,
+            check("training.phishing", &data).status,
             Status::InsufficientEvidence
         );
     }
@@ -983,7 +898,7 @@ mod tests {
             trainings: vec![training("p1", TrainingKind::Onboarding, 30)], // 30 days after joining
             ..Default::default()
         };
-        let o = run0("training.onboarding", &data);
+        let o = check("training.onboarding", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
     }
 
@@ -998,7 +913,7 @@ mod tests {
             trainings: vec![training("p2", TrainingKind::Onboarding, 29)], // 31 days after
             ..Default::default()
         };
-        let o = run0("training.onboarding", &data);
+        let o = check("training.onboarding", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("p1 name"), "{}", o.reason);
         assert_eq!(status_of(&o, "p2"), Status::Fail);
@@ -1012,7 +927,7 @@ mod tests {
             people: vec![p],
             ..Default::default()
         };
-        let o = run0("training.onboarding", &data);
+        let o = check("training.onboarding", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert!(o.resources[0].reason.contains("due by"));
     }
@@ -1023,11 +938,11 @@ mod tests {
             people: vec![staff("p1")],
             ..Default::default()
         };
-        let o = run0("training.onboarding", &data);
+        let o = check("training.onboarding", &data);
         assert_eq!(o.status, Status::Pass, "{}", o.reason);
         assert!(o.resources.is_empty());
         assert_eq!(
-            run0("training.onboarding", &OrgData::default()).status,
+            check("training.onboarding", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
         let mut undated = staff("p1");
@@ -1037,7 +952,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("training.onboarding", &data).status,
+            check("training.onboarding", &data).status,
             Status::InsufficientEvidence
         );
     }
@@ -1162,10 +1077,10 @@ mod tests {
             ],
             ..Default::default()
         };
-        assert_eq!(run0("scans.cadence", &both).status, Status::Pass);
+        assert_eq!(check("scans.cadence", &both).status, Status::Pass);
         let mut stale = both.clone();
         stale.assessments[0].performed_on = days_ago(32);
-        let o = run0("scans.cadence", &stale);
+        let o = check("scans.cadence", &stale);
         assert_eq!(o.status, Status::Stale);
         assert!(
             o.reason.contains("int title") && o.reason.contains("32 days"),
@@ -1174,11 +1089,11 @@ mod tests {
         );
         let mut missing = both.clone();
         missing.assessments.remove(1);
-        let o = run0("scans.cadence", &missing);
+        let o = check("scans.cadence", &missing);
         assert_eq!(o.status, Status::InsufficientEvidence);
         assert!(o.reason.contains("external_scan"), "{}", o.reason);
         assert_eq!(
-            run0("scans.cadence", &OrgData::default()).status,
+            check("scans.cadence", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -1193,13 +1108,13 @@ mod tests {
             risks: vec![r.clone()],
             ..Default::default()
         };
-        assert_eq!(run0("risks.reviewed", &data).status, Status::Pass);
+        assert_eq!(check("risks.reviewed", &data).status, Status::Pass);
         r.last_reviewed = Some(days_ago(366));
         let data = OrgData {
             risks: vec![r.clone()],
             ..Default::default()
         };
-        let o = run0("risks.reviewed", &data);
+        let o = check("risks.reviewed", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("Loss of RMM platform") && o.reason.contains("366 days"),
@@ -1217,7 +1132,7 @@ mod tests {
             risks: vec![r.clone()],
             ..Default::default()
         };
-        let o = run0("risks.reviewed", &data);
+        let o = check("risks.reviewed", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(o.reason.contains("without a treatment"), "{}", o.reason);
         r.rating = Level::Medium;
@@ -1225,13 +1140,13 @@ mod tests {
             risks: vec![r],
             ..Default::default()
         };
-        assert_eq!(run0("risks.reviewed", &data).status, Status::Pass);
+        assert_eq!(check("risks.reviewed", &data).status, Status::Pass);
     }
 
     #[test]
     fn risks_without_data_are_insufficient() {
         assert_eq!(
-            run0("risks.reviewed", &OrgData::default()).status,
+            check("risks.reviewed", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }
@@ -1245,13 +1160,13 @@ mod tests {
             vendors: vec![v.clone()],
             ..Default::default()
         };
-        assert_eq!(run0("vendors.reviewed", &data).status, Status::Pass);
+        assert_eq!(check("vendors.reviewed", &data).status, Status::Pass);
         v.attestation_expires = Some(days_ago(1));
         let data = OrgData {
             vendors: vec![v.clone()],
             ..Default::default()
         };
-        let o = run0("vendors.reviewed", &data);
+        let o = check("vendors.reviewed", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("Backup Cloud Ltd") && o.reason.contains("ISO 27001 expired"),
@@ -1264,7 +1179,7 @@ mod tests {
             vendors: vec![v],
             ..Default::default()
         };
-        assert_eq!(run0("vendors.reviewed", &data).status, Status::Fail);
+        assert_eq!(check("vendors.reviewed", &data).status, Status::Fail);
     }
 
     #[test]
@@ -1277,7 +1192,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("vendors.reviewed", &data).status,
+            check("vendors.reviewed", &data).status,
             Status::InsufficientEvidence
         );
     }
@@ -1291,7 +1206,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            run0("licences.within_entitlement", &data).status,
+            check("licences.within_entitlement", &data).status,
             Status::Pass
         );
         l.in_use = 51;
@@ -1299,7 +1214,7 @@ mod tests {
             licences: vec![l],
             ..Default::default()
         };
-        let o = run0("licences.within_entitlement", &data);
+        let o = check("licences.within_entitlement", &data);
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.reason.contains("Microsoft 365 Business Premium") && o.reason.contains("51 in use"),
@@ -1307,7 +1222,7 @@ mod tests {
             o.reason
         );
         assert_eq!(
-            run0("licences.within_entitlement", &OrgData::default()).status,
+            check("licences.within_entitlement", &OrgData::default()).status,
             Status::InsufficientEvidence
         );
     }

@@ -1,7 +1,7 @@
 //! Checks of the `updates` family: supported and approved software, updates
 //! installed within their window, and vulnerabilities fixed in time.
 
-use super::assets::{asset_result, latest_configs};
+use super::support::{asset_result, assets_by_id, latest_configs};
 use super::{CheckCtx, CheckDef, CheckKind, with_args};
 use crate::engine::outcome::{Outcome, ResourceResult, Status};
 use crate::records::{
@@ -400,8 +400,7 @@ fn recent_scan(ctx: &CheckCtx, kinds: &[AssessmentKind]) -> bool {
 fn vulns_fix_overdue(ctx: &CheckCtx) -> Outcome {
     let window = ctx.params.patch_window_days;
     let today = ctx.today();
-    let assets: HashMap<&str, &Asset> =
-        ctx.data.assets.iter().map(|a| (a.id.as_str(), a)).collect();
+    let assets = assets_by_id(ctx);
     let mut resources = Vec::new();
     for v in ctx
         .data
@@ -472,8 +471,7 @@ fn vulns_fix_overdue(ctx: &CheckCtx) -> Outcome {
 }
 
 fn vulns_external_high(ctx: &CheckCtx) -> Outcome {
-    let assets: HashMap<&str, &Asset> =
-        ctx.data.assets.iter().map(|a| (a.id.as_str(), a)).collect();
+    let assets = assets_by_id(ctx);
     let resources: Vec<ResourceResult> = ctx
         .data
         .vulnerabilities
@@ -514,27 +512,17 @@ fn vulns_external_high(ctx: &CheckCtx) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{date, example, run, run_with, time};
+    use super::super::testkit::{
+        NOW, assert_fails, assert_registered_once, assert_status, asset, check, check_with, date,
+        example, laptop, run, time,
+    };
     use crate::engine::outcome::{Outcome, Status};
     use crate::params::Params;
     use crate::records::{
-        Assessment, AssessmentKind, Asset, AssetKind, EndpointConfig, Lifecycle, ManagedBy,
-        OrgData, Severity, SoftwareInstall, SoftwareKind, Update, Vulnerability,
+        Assessment, AssessmentKind, AssetKind, EndpointConfig, Lifecycle, ManagedBy, OrgData,
+        Severity, SoftwareInstall, SoftwareKind, Update, Vulnerability,
     };
     use serde_json::json;
-
-    const NOW: &str = "2026-11-23T12:00:00Z";
-
-    fn asset(id: &str, name: &str, kind: AssetKind) -> Asset {
-        let mut a = example::<Asset>(id);
-        a.name = name.into();
-        a.kind = kind;
-        a
-    }
-
-    fn laptop(id: &str, name: &str) -> Asset {
-        asset(id, name, AssetKind::Laptop)
-    }
 
     fn install(id: &str, asset: &str, product: &str) -> SoftwareInstall {
         let mut s = example::<SoftwareInstall>(id);
@@ -576,28 +564,8 @@ mod tests {
         s
     }
 
-    fn check(id: &str, data: &OrgData) -> Outcome {
-        run(id, data, NOW, json!({}))
-    }
-
     fn check_scope(id: &str, data: &OrgData, scope: serde_json::Value) -> Outcome {
         run(id, data, NOW, json!({ "scope": scope }))
-    }
-
-    fn check_with(id: &str, data: &OrgData, params: &Params) -> Outcome {
-        run_with(id, data, NOW, json!({}), params)
-    }
-
-    #[track_caller]
-    fn assert_status(o: &Outcome, status: Status) {
-        assert_eq!(o.status, status, "{}", o.reason);
-    }
-
-    #[track_caller]
-    fn assert_fails(o: &Outcome, name: &str, fact: &str) {
-        assert_status(o, Status::Fail);
-        assert!(o.reason.contains(name), "{}", o.reason);
-        assert!(o.reason.contains(fact), "{}", o.reason);
     }
 
     fn with_updates(updates: Vec<Update>) -> OrgData {
@@ -619,20 +587,19 @@ mod tests {
 
     #[test]
     fn every_check_is_registered_once() {
-        for id in [
-            "software.supported",
-            "software.unapproved",
-            "updates.automatic",
-            "updates.critical_within_window",
-            "updates.all_within_window",
-            "updates.reporting",
-            "vulns.fix_overdue",
-            "vulns.external_high",
-        ] {
-            assert!(super::super::find(id).is_some(), "{id}");
-            assert_eq!(super::CHECKS.iter().filter(|c| c.id == id).count(), 1);
-        }
-        assert_eq!(super::CHECKS.len(), 8);
+        assert_registered_once(
+            super::CHECKS,
+            &[
+                "software.supported",
+                "software.unapproved",
+                "updates.automatic",
+                "updates.critical_within_window",
+                "updates.all_within_window",
+                "updates.reporting",
+                "vulns.fix_overdue",
+                "vulns.external_high",
+            ],
+        );
     }
 
     // -- software.supported

@@ -143,7 +143,10 @@ impl Catalogue {
 
     /// The shipped catalogue files as `(file name, text)`.
     pub fn builtin_sources() -> Vec<(String, String)> {
-        BUILTIN.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect()
+        BUILTIN
+            .iter()
+            .map(|(f, t)| (f.to_string(), t.to_string()))
+            .collect()
     }
 
     /// Parses and validates catalogue files given as `(file name, text)`.

@@ -288,7 +288,11 @@ impl ColumnValue for Vec<String> {
     const REQUIRED: bool = false;
     /// An empty list is stored as no value, so that "" and [] read alike.
     fn to_value(&self) -> Value {
-        if self.is_empty() { Value::Null } else { Value::List(self.clone()) }
+        if self.is_empty() {
+            Value::Null
+        } else {
+            Value::List(self.clone())
+        }
     }
     fn from_value(v: Value) -> Result<Self, String> {
         match v {

@@ -13,7 +13,9 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 fn org_id(ctx: &Ctx, slug: &str) -> Result<assay_core::org::Organisation> {
-    ctx.store.org_by_slug(&Scope::All, slug).map_err(|_| anyhow!("unknown organisation '{slug}'"))
+    ctx.store
+        .org_by_slug(&Scope::All, slug)
+        .map_err(|_| anyhow!("unknown organisation '{slug}'"))
 }
 
 #[derive(Subcommand)]
@@ -53,9 +55,25 @@ pub enum OrgCommand {
 
 pub fn org(ctx: &Ctx, c: OrgCommand) -> Result<()> {
     match c {
-        OrgCommand::Add { slug, name, kind, tier, contracted_endpoints } => {
-            let kind = OrgKind::parse(&kind).ok_or_else(|| anyhow!("kind must be client or provider"))?;
-            let o = ctx.store.create_org(&ctx.actor, NewOrg { slug, name, kind, tier, contracted_endpoints })?;
+        OrgCommand::Add {
+            slug,
+            name,
+            kind,
+            tier,
+            contracted_endpoints,
+        } => {
+            let kind =
+                OrgKind::parse(&kind).ok_or_else(|| anyhow!("kind must be client or provider"))?;
+            let o = ctx.store.create_org(
+                &ctx.actor,
+                NewOrg {
+                    slug,
+                    name,
+                    kind,
+                    tier,
+                    contracted_endpoints,
+                },
+            )?;
             println!("added {} organisation {} ({})", o.kind, o.slug, o.id);
         }
         OrgCommand::List { format } => {
@@ -79,10 +97,16 @@ pub fn org(ctx: &Ctx, c: OrgCommand) -> Result<()> {
                 }
             }
         }
-        OrgCommand::Override { slug, param, value, unset } => {
+        OrgCommand::Override {
+            slug,
+            param,
+            value,
+            unset,
+        } => {
             let o = org_id(ctx, &slug)?;
             let value = if unset { None } else { value };
-            ctx.store.set_override(&ctx.actor, &Scope::All, o.id, &param, value)?;
+            ctx.store
+                .set_override(&ctx.actor, &Scope::All, o.id, &param, value)?;
             match value {
                 Some(v) => println!("{slug}: {param} = {v}"),
                 None => println!("{slug}: {param} now follows its tier"),
@@ -99,7 +123,11 @@ pub enum TierCommand {
     /// List every parameter with its built-in default and unit.
     Params,
     /// Set one parameter of a tier (recorded in the audit log).
-    Set { tier: String, param: String, value: i64 },
+    Set {
+        tier: String,
+        param: String,
+        value: i64,
+    },
 }
 
 pub fn tier(ctx: &Ctx, c: TierCommand) -> Result<()> {
@@ -110,16 +138,31 @@ pub fn tier(ctx: &Ctx, c: TierCommand) -> Result<()> {
                 .list_tiers()?
                 .into_iter()
                 .map(|t| {
-                    let v = t.values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+                    let v = t
+                        .values
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     vec![t.name, t.about, v]
                 })
                 .collect();
-            table(&["TIER", "ABOUT", "PARAMETERS (others use the defaults)"], &rows);
+            table(
+                &["TIER", "ABOUT", "PARAMETERS (others use the defaults)"],
+                &rows,
+            );
         }
         TierCommand::Params => {
             let rows: Vec<Vec<String>> = PARAM_DEFS
                 .iter()
-                .map(|p| vec![p.name.to_string(), p.default.to_string(), p.unit.to_string(), p.about.to_string()])
+                .map(|p| {
+                    vec![
+                        p.name.to_string(),
+                        p.default.to_string(),
+                        p.unit.to_string(),
+                        p.about.to_string(),
+                    ]
+                })
                 .collect();
             table(&["PARAMETER", "DEFAULT", "UNIT", "MEANING"], &rows);
         }
@@ -189,7 +232,12 @@ pub fn exception(ctx: &Ctx, c: ExceptionCommand) -> Result<()> {
         ExceptionCommand::List { org, format } => {
             let org = org.map(|s| org_id(ctx, &s)).transpose()?;
             let orgs = ctx.store.list_orgs(&Scope::All)?;
-            let slug = |id| orgs.iter().find(|o| o.id == id).map(|o| o.slug.clone()).unwrap_or_default();
+            let slug = |id| {
+                orgs.iter()
+                    .find(|o| o.id == id)
+                    .map(|o| o.slug.clone())
+                    .unwrap_or_default()
+            };
             let list = ctx.store.list_exceptions(&Scope::All, org.map(|o| o.id))?;
             let state = |e: &assay_core::engine::Exception| {
                 if e.revoked_at.is_some() {
@@ -230,7 +278,8 @@ pub fn exception(ctx: &Ctx, c: ExceptionCommand) -> Result<()> {
             }
         }
         ExceptionCommand::Revoke { id } => {
-            ctx.store.revoke_exception(&ctx.actor, &Scope::All, id, ctx.now)?;
+            ctx.store
+                .revoke_exception(&ctx.actor, &Scope::All, id, ctx.now)?;
             println!("revoked exception {id}");
         }
     }
@@ -260,17 +309,29 @@ pub fn frameworks(catalogue: &Catalogue, c: &FrameworksCommand) -> Result<()> {
                 let rows: Vec<Vec<String>> = catalogue
                     .frameworks
                     .iter()
-                    .map(|f| vec![f.id.clone(), f.version.clone(), f.requirements.len().to_string(), f.title.clone()])
+                    .map(|f| {
+                        vec![
+                            f.id.clone(),
+                            f.version.clone(),
+                            f.requirements.len().to_string(),
+                            f.title.clone(),
+                        ]
+                    })
                     .collect();
                 table(&["ID", "VERSION", "REQUIREMENTS", "TITLE"], &rows);
             }
         },
         FrameworksCommand::Show { id, format } => {
-            let f = catalogue.get(id).ok_or_else(|| anyhow!("unknown framework '{id}'"))?;
+            let f = catalogue
+                .get(id)
+                .ok_or_else(|| anyhow!("unknown framework '{id}'"))?;
             match format {
                 OutputFormat::Json => print_json(f)?,
                 OutputFormat::Table => {
-                    println!("{} {} — {} ({})\n{}\n", f.id, f.version, f.title, f.publisher, f.source);
+                    println!(
+                        "{} {} — {} ({})\n{}\n",
+                        f.id, f.version, f.title, f.publisher, f.source
+                    );
                     if !f.notice.is_empty() {
                         println!("{}\n", f.notice);
                     }
@@ -290,7 +351,11 @@ pub fn frameworks(catalogue: &Catalogue, c: &FrameworksCommand) -> Result<()> {
                         .collect();
                     table(&["REQUIREMENT", "CATEGORY", "TITLE", "CHECKS"], &rows);
                     println!("\nChecks:");
-                    let mut used: Vec<&str> = f.requirements.iter().flat_map(|r| r.checks.iter().map(|c| c.check.as_str())).collect();
+                    let mut used: Vec<&str> = f
+                        .requirements
+                        .iter()
+                        .flat_map(|r| r.checks.iter().map(|c| c.check.as_str()))
+                        .collect();
                     used.sort();
                     used.dedup();
                     for id in used {
@@ -327,7 +392,11 @@ pub fn audit(ctx: &Ctx, c: AuditCommand) -> Result<()> {
             Ok(n) => println!("audit log intact: {n} entries"),
             Err(b) => bail!("audit log broken at entry {}: {}", b.seq, b.reason),
         },
-        AuditCommand::List { after, limit, format } => {
+        AuditCommand::List {
+            after,
+            limit,
+            format,
+        } => {
             let entries = ctx.store.audit_entries(after, limit)?;
             match format {
                 OutputFormat::Json => print_json(
@@ -353,10 +422,8 @@ pub fn audit(ctx: &Ctx, c: AuditCommand) -> Result<()> {
                         })
                         .collect();
                     table(&["SEQ", "AT", "ACTOR", "ACTION", "TARGET", "AFTER"], &rows);
-                    if entries.len() == limit {
-                        if let Some(last) = entries.last() {
-                            eprintln!("more: --after {}", last.seq);
-                        }
+                    if let Some(last) = entries.last().filter(|_| entries.len() == limit) {
+                        eprintln!("more: --after {}", last.seq);
                     }
                 }
             }

@@ -25,7 +25,11 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     if !ctx.store.list_orgs(&Scope::All)?.is_empty() {
         bail!("the database already holds organisations; use a fresh --database-url for the demo");
     }
-    let orgs = generate(&DemoOptions { seed: a.seed, clients: a.clients as usize, now: ctx.now });
+    let orgs = generate(&DemoOptions {
+        seed: a.seed,
+        clients: a.clients as usize,
+        now: ctx.now,
+    });
     let bar = progress(orgs.len() as u64, "loading");
     let mut rows_total = 0;
     for d in &orgs {
@@ -41,20 +45,38 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<()> {
             },
         )?;
         for (param, value) in &d.overrides {
-            ctx.store.set_override(&ctx.actor, &Scope::All, created.id, param, Some(*value))?;
+            ctx.store
+                .set_override(&ctx.actor, &Scope::All, created.id, param, Some(*value))?;
         }
         for kind in RecordKind::ALL {
             let rows = d.data.rows(*kind);
             if !rows.is_empty() {
-                rows_total += ctx.store.import_rows(&ctx.actor, &Scope::All, created.id, *kind, &rows, ImportMode::Insert)?;
+                rows_total += ctx.store.import_rows(
+                    &ctx.actor,
+                    &Scope::All,
+                    created.id,
+                    *kind,
+                    &rows,
+                    ImportMode::Insert,
+                )?;
             }
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    println!("created {} organisations with {rows_total} records (seed {})", orgs.len(), a.seed);
+    println!(
+        "created {} organisations with {rows_total} records (seed {})",
+        orgs.len(),
+        a.seed
+    );
     for d in &orgs {
-        println!("  {:<28} {:<8} {:<28} {}", d.org.slug, d.org.kind, d.org.tier.clone().unwrap_or_default(), d.profile);
+        println!(
+            "  {:<28} {:<8} {:<28} {}",
+            d.org.slug,
+            d.org.kind,
+            d.org.tier.clone().unwrap_or_default(),
+            d.profile
+        );
     }
     println!("\nnext: assay evaluate");
     Ok(())

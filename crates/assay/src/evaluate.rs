@@ -43,14 +43,19 @@ pub fn run(ctx: &Ctx, a: EvaluateArgs) -> Result<()> {
     let catalogue = &ctx.catalogue;
     let frameworks: Vec<&Framework> = match &a.framework {
         Some(id) => vec![catalogue.get(id).ok_or_else(|| {
-            anyhow!("unknown framework '{id}' (known: {})", framework_ids(catalogue))
+            anyhow!(
+                "unknown framework '{id}' (known: {})",
+                framework_ids(catalogue)
+            )
         })?],
         None => catalogue.frameworks.iter().collect(),
     };
     let scope = Scope::All;
     let targets = match &a.org {
         Some(slug) => Some(vec![
-            ctx.store.org_by_slug(&scope, slug).map_err(|_| anyhow!("unknown organisation '{slug}'"))?,
+            ctx.store
+                .org_by_slug(&scope, slug)
+                .map_err(|_| anyhow!("unknown organisation '{slug}'"))?,
         ]),
         None => None,
     };
@@ -89,7 +94,11 @@ pub fn run(ctx: &Ctx, a: EvaluateArgs) -> Result<()> {
 }
 
 fn framework_ids(c: &Catalogue) -> String {
-    c.frameworks.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")
+    c.frameworks
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn stored(
@@ -104,8 +113,14 @@ fn stored(
     };
     let mut out = Vec::new();
     for org in &orgs {
-        let rs = ctx.store.results_as_of(&Scope::All, org.id, as_of).context("reading stored results")?;
-        out.extend(rs.into_iter().filter(|r| frameworks.iter().any(|f| f.id == r.framework)));
+        let rs = ctx
+            .store
+            .results_as_of(&Scope::All, org.id, as_of)
+            .context("reading stored results")?;
+        out.extend(
+            rs.into_iter()
+                .filter(|r| frameworks.iter().any(|f| f.id == r.framework)),
+        );
     }
     if out.is_empty() {
         bail!(
@@ -135,9 +150,16 @@ fn print_table(results: &[FrameworkResult]) {
             let mut row = vec![
                 r.org.clone(),
                 r.framework.clone(),
-                r.verdict.as_ref().map(|v| v.status.to_string()).unwrap_or_default(),
+                r.verdict
+                    .as_ref()
+                    .map(|v| v.status.to_string())
+                    .unwrap_or_default(),
             ];
-            row.extend(COUNTED.iter().map(|(s, _)| r.counts.get(s).copied().unwrap_or(0).to_string()));
+            row.extend(
+                COUNTED
+                    .iter()
+                    .map(|(s, _)| r.counts.get(s).copied().unwrap_or(0).to_string()),
+            );
             row
         })
         .collect();
@@ -145,7 +167,11 @@ fn print_table(results: &[FrameworkResult]) {
     let w = width();
     let mut last_org = "";
     for r in results {
-        let failing: Vec<_> = r.requirements.iter().filter(|q| q.status == Status::Fail).collect();
+        let failing: Vec<_> = r
+            .requirements
+            .iter()
+            .filter(|q| q.status == Status::Fail)
+            .collect();
         if failing.is_empty() {
             continue;
         }

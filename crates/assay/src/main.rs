@@ -23,7 +23,12 @@ use std::path::{Path, PathBuf};
 #[command(name = "assay", version, propagate_version = true)]
 struct Cli {
     /// Database to use: a path or `sqlite://PATH` for the embedded database.
-    #[arg(long, env = "ASSAY_DATABASE_URL", default_value = "sqlite://assay-data/assay.db", global = true)]
+    #[arg(
+        long,
+        env = "ASSAY_DATABASE_URL",
+        default_value = "sqlite://assay-data/assay.db",
+        global = true
+    )]
     database_url: String,
 
     /// Treat this as the current time (RFC 3339 or YYYY-MM-DD): for
@@ -86,14 +91,16 @@ pub struct Ctx {
 fn load_catalogue(dir: Option<&Path>) -> Result<Catalogue> {
     let mut sources = Catalogue::builtin_sources();
     if let Some(dir) = dir {
-        let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let entries =
+            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         paths.sort();
         for p in paths {
-            let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+            let text = std::fs::read_to_string(&p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
             sources.push((p.display().to_string(), text));
         }
     }
@@ -102,13 +109,16 @@ fn load_catalogue(dir: Option<&Path>) -> Result<Catalogue> {
 
 fn open_store(url: &str) -> Result<Box<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        bail!("PostgreSQL is not supported by this build yet; use the embedded database (sqlite://PATH)");
+        bail!(
+            "PostgreSQL is not supported by this build yet; use the embedded database (sqlite://PATH)"
+        );
     }
     let path = PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url));
     if path.as_os_str().is_empty() {
         bail!("--database-url names no file");
     }
-    let store = SqliteStore::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
+    let store = SqliteStore::open(&path)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
     Ok(Box::new(store))
 }
 

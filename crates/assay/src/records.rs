@@ -76,17 +76,29 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     };
     let format = match a.format {
         Some(f) => f.into(),
-        None => Format::from_path(&path)
-            .ok_or_else(|| anyhow!("cannot tell the format of {} from its name; pass --format", path.display()))?,
+        None => Format::from_path(&path).ok_or_else(|| {
+            anyhow!(
+                "cannot tell the format of {} from its name; pass --format",
+                path.display()
+            )
+        })?,
     };
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let org = ctx.store.org_by_slug(&Scope::All, &slug).map_err(|_| anyhow!("unknown organisation '{slug}'"))?;
+    let org = ctx
+        .store
+        .org_by_slug(&Scope::All, &slug)
+        .map_err(|_| anyhow!("unknown organisation '{slug}'"))?;
     let mode = match a.mode {
         Mode::Insert => ImportMode::Insert,
         Mode::Upsert => ImportMode::Upsert,
         Mode::Replace => ImportMode::Replace,
     };
-    let file = ImportFile { kind: a.kind, format, bytes: &bytes, mode };
+    let file = ImportFile {
+        kind: a.kind,
+        format,
+        bytes: &bytes,
+        mode,
+    };
     let n = assay_ingest::import(ctx.store.as_ref(), &ctx.actor, &Scope::All, org.id, file)
         .with_context(|| format!("{} rejected; nothing was imported", path.display()))?;
     println!("imported {n} {} record(s) into {}", a.kind, org.slug);
@@ -109,14 +121,24 @@ pub struct ExportArgs {
 }
 
 pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
-    let org = ctx.store.org_by_slug(&Scope::All, &a.org).map_err(|_| anyhow!("unknown organisation '{}'", a.org))?;
+    let org = ctx
+        .store
+        .org_by_slug(&Scope::All, &a.org)
+        .map_err(|_| anyhow!("unknown organisation '{}'", a.org))?;
     let mut out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
         )),
         None => Box::new(std::io::stdout().lock()),
     };
-    let n = assay_ingest::export(ctx.store.as_ref(), &Scope::All, org.id, a.kind, a.format.into(), &mut out)?;
+    let n = assay_ingest::export(
+        ctx.store.as_ref(),
+        &Scope::All,
+        org.id,
+        a.kind,
+        a.format.into(),
+        &mut out,
+    )?;
     out.flush()?;
     if let Some(p) = a.output {
         eprintln!("exported {n} {} record(s) to {}", a.kind, p.display());
@@ -134,8 +156,10 @@ pub struct KindsArgs {
 pub fn kinds(a: &KindsArgs) -> Result<()> {
     match a.kind {
         None => {
-            let rows: Vec<Vec<String>> =
-                RecordKind::ALL.iter().map(|k| vec![k.name().to_string(), k.about().to_string()]).collect();
+            let rows: Vec<Vec<String>> = RecordKind::ALL
+                .iter()
+                .map(|k| vec![k.name().to_string(), k.about().to_string()])
+                .collect();
             table(&["KIND", "WHAT IT HOLDS"], &rows);
         }
         Some(k) => {
@@ -146,7 +170,11 @@ pub fn kinds(a: &KindsArgs) -> Result<()> {
                     vec![
                         f.name.to_string(),
                         f.ty.describe(),
-                        if f.required { "yes".into() } else { String::new() },
+                        if f.required {
+                            "yes".into()
+                        } else {
+                            String::new()
+                        },
                         f.doc.to_string(),
                     ]
                 })

@@ -10,7 +10,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().expect("temp dir") }
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     fn db(&self) -> PathBuf {
@@ -20,7 +22,10 @@ impl Env {
     fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_assay"))
             .args(args)
-            .env("ASSAY_DATABASE_URL", format!("sqlite://{}", self.db().display()))
+            .env(
+                "ASSAY_DATABASE_URL",
+                format!("sqlite://{}", self.db().display()),
+            )
             .env_remove("ASSAY_NOW")
             .output()
             .expect("run assay")
@@ -29,7 +34,11 @@ impl Env {
     /// Runs and requires success; returns stdout.
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "assay {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "assay {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
@@ -60,32 +69,76 @@ fn template_prints_the_header_and_an_example() {
     let env = Env::new();
     let out = env.ok(&["import", "update", "--template"]);
     let mut lines = out.lines();
-    assert!(lines.next().unwrap_or("").starts_with("id,asset,reference,product,kind,severity"));
+    assert!(
+        lines
+            .next()
+            .unwrap_or("")
+            .starts_with("id,asset,reference,product,kind,severity")
+    );
     assert!(lines.next().unwrap_or("").contains("KB5046617"));
 }
 
 #[test]
 fn bad_imports_exit_non_zero_name_line_and_field_and_change_nothing() {
     let env = Env::new();
-    env.ok(&["org", "add", "acme", "--name", "Acme Ltd", "--tier", "Managed User"]);
-    let good = env.file("sites.csv", b"id,name,country\nhq,Head office,GB\ndepot,Depot,GB\n");
+    env.ok(&[
+        "org",
+        "add",
+        "acme",
+        "--name",
+        "Acme Ltd",
+        "--tier",
+        "Managed User",
+    ]);
+    let good = env.file(
+        "sites.csv",
+        b"id,name,country\nhq,Head office,GB\ndepot,Depot,GB\n",
+    );
     env.ok(&["import", "site", &good, "--org", "acme"]);
     let snapshot = env.ok(&["export", "site", "--org", "acme", "--format", "json"]);
     let audit = env.ok(&["audit", "verify"]);
 
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("unknown-column.csv", b"id,name,colour\nx,X,red\n".to_vec(), "line 1, field 'colour'"),
-        ("bad-date.csv", b"person,course,kind,completed_on\np1,CE,onboarding,2026-02-30\n".to_vec(), "line 2, field 'completed_on'"),
-        ("duplicate.csv", b"id,name\na,A\nb,B\na,C\n".to_vec(), "line 4, field 'id': duplicate id 'a'"),
-        ("existing.csv", b"id,name\nnew,New\nhq,Clash\n".to_vec(), "line 3, field 'id': site 'hq' already exists"),
+        (
+            "unknown-column.csv",
+            b"id,name,colour\nx,X,red\n".to_vec(),
+            "line 1, field 'colour'",
+        ),
+        (
+            "bad-date.csv",
+            b"person,course,kind,completed_on\np1,CE,onboarding,2026-02-30\n".to_vec(),
+            "line 2, field 'completed_on'",
+        ),
+        (
+            "duplicate.csv",
+            b"id,name\na,A\nb,B\na,C\n".to_vec(),
+            "line 4, field 'id': duplicate id 'a'",
+        ),
+        (
+            "existing.csv",
+            b"id,name\nnew,New\nhq,Clash\n".to_vec(),
+            "line 3, field 'id': site 'hq' already exists",
+        ),
         ("latin1.csv", b"id,name\nx,Caf\xe9\n".to_vec(), "not UTF-8"),
         ("empty.csv", Vec::new(), "the file is empty"),
-        ("ragged.csv", b"id,name\nx,X,extra\n".to_vec(), "line 2: expected 2 fields"),
-        ("missing.csv", b"id,name\nx,\n".to_vec(), "line 2, field 'name': a value is required"),
+        (
+            "ragged.csv",
+            b"id,name\nx,X,extra\n".to_vec(),
+            "line 2: expected 2 fields",
+        ),
+        (
+            "missing.csv",
+            b"id,name\nx,\n".to_vec(),
+            "line 2, field 'name': a value is required",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let f = env.file(name, &bytes);
-        let kind = if name == "bad-date.csv" { "training" } else { "site" };
+        let kind = if name == "bad-date.csv" {
+            "training"
+        } else {
+            "site"
+        };
         let err = env.fails(&["import", kind, &f, "--org", "acme"]);
         assert!(err.contains(expected), "{name}: {err}");
         assert!(err.contains("nothing was imported"), "{name}: {err}");
@@ -94,8 +147,15 @@ fn bad_imports_exit_non_zero_name_line_and_field_and_change_nothing() {
     let err = env.fails(&["import", "site", &f, "--org", "nosuch"]);
     assert!(err.contains("unknown organisation 'nosuch'"), "{err}");
 
-    assert_eq!(env.ok(&["export", "site", "--org", "acme", "--format", "json"]), snapshot);
-    assert_eq!(env.ok(&["audit", "verify"]), audit, "no audit entries for rejected imports");
+    assert_eq!(
+        env.ok(&["export", "site", "--org", "acme", "--format", "json"]),
+        snapshot
+    );
+    assert_eq!(
+        env.ok(&["audit", "verify"]),
+        audit,
+        "no audit entries for rejected imports"
+    );
 }
 
 #[test]
@@ -104,12 +164,29 @@ fn export_then_import_round_trips() {
     env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
     env.ok(&["org", "add", "copy", "--name", "Copy Ltd"]);
     let tpl = env.ok(&["import", "asset", "--template"]);
-    let f = env.file("assets.csv", tpl.replacen(",LAP-0042,", ",LAP-0042,", 1).replacen("\n,", "\nlap42,", 1).as_bytes());
+    let f = env.file("assets.csv", tpl.replacen("\n,", "\nlap42,", 1).as_bytes());
     env.ok(&["import", "asset", &f, "--org", "acme"]);
     for format in ["csv", "json"] {
         let out = env.dir.path().join(format!("export.{format}"));
-        env.ok(&["export", "asset", "--org", "acme", "--format", format, "--output", path(&out)]);
-        env.ok(&["import", "asset", path(&out), "--org", "copy", "--mode", "replace"]);
+        env.ok(&[
+            "export",
+            "asset",
+            "--org",
+            "acme",
+            "--format",
+            format,
+            "--output",
+            path(&out),
+        ]);
+        env.ok(&[
+            "import",
+            "asset",
+            path(&out),
+            "--org",
+            "copy",
+            "--mode",
+            "replace",
+        ]);
         assert_eq!(
             env.ok(&["export", "asset", "--org", "copy", "--format", "json"]),
             env.ok(&["export", "asset", "--org", "acme", "--format", "json"]),
@@ -121,7 +198,10 @@ fn export_then_import_round_trips() {
 fn status_of(results: &Value, org: &str, framework: &str, req: &str) -> String {
     results
         .as_array()
-        .and_then(|rs| rs.iter().find(|r| r["org"] == org && r["framework"] == framework))
+        .and_then(|rs| {
+            rs.iter()
+                .find(|r| r["org"] == org && r["framework"] == framework)
+        })
         .and_then(|r| r["requirements"].as_array())
         .and_then(|qs| qs.iter().find(|q| q["id"] == req))
         .and_then(|q| q["status"].as_str())
@@ -132,7 +212,8 @@ fn status_of(results: &Value, org: &str, framework: &str, req: &str) -> String {
 fn firewall_file(env: &Env, inbound: &str) -> String {
     env.file(
         &format!("fw-{inbound}.csv"),
-        format!("id,name,default_inbound,admin_interface_internet\nfw1,Edge,{inbound},false\n").as_bytes(),
+        format!("id,name,default_inbound,admin_interface_internet\nfw1,Edge,{inbound},false\n")
+            .as_bytes(),
     )
 }
 
@@ -140,19 +221,57 @@ fn firewall_file(env: &Env, inbound: &str) -> String {
 fn as_of_reproduces_an_earlier_answer_after_records_changed() {
     let env = Env::new();
     env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
-    env.ok(&["import", "firewall", &firewall_file(&env, "allow"), "--org", "acme"]);
-    let first = env.ok(&["--now", "2026-01-10T09:00:00Z", "evaluate", "--format", "json"]);
+    env.ok(&[
+        "import",
+        "firewall",
+        &firewall_file(&env, "allow"),
+        "--org",
+        "acme",
+    ]);
+    let first = env.ok(&[
+        "--now",
+        "2026-01-10T09:00:00Z",
+        "evaluate",
+        "--format",
+        "json",
+    ]);
     let first_json: Value = serde_json::from_str(&first).expect("json");
-    assert_eq!(status_of(&first_json, "acme", "cyber-essentials", "CE-FW-4"), "fail");
+    assert_eq!(
+        status_of(&first_json, "acme", "cyber-essentials", "CE-FW-4"),
+        "fail"
+    );
 
-    env.ok(&["import", "firewall", &firewall_file(&env, "deny"), "--org", "acme", "--mode", "upsert"]);
-    let second = env.json(&["--now", "2026-01-20T09:00:00Z", "evaluate", "--format", "json"]);
-    assert_eq!(status_of(&second, "acme", "cyber-essentials", "CE-FW-4"), "pass");
+    env.ok(&[
+        "import",
+        "firewall",
+        &firewall_file(&env, "deny"),
+        "--org",
+        "acme",
+        "--mode",
+        "upsert",
+    ]);
+    let second = env.json(&[
+        "--now",
+        "2026-01-20T09:00:00Z",
+        "evaluate",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        status_of(&second, "acme", "cyber-essentials", "CE-FW-4"),
+        "pass"
+    );
 
     let replay = env.ok(&["evaluate", "--as-of", "2026-01-15", "--format", "json"]);
-    assert_eq!(replay, first, "--as-of must give the stored answer byte for byte");
+    assert_eq!(
+        replay, first,
+        "--as-of must give the stored answer byte for byte"
+    );
     let latest = env.json(&["evaluate", "--as-of", "2026-01-20", "--format", "json"]);
-    assert_eq!(status_of(&latest, "acme", "cyber-essentials", "CE-FW-4"), "pass");
+    assert_eq!(
+        status_of(&latest, "acme", "cyber-essentials", "CE-FW-4"),
+        "pass"
+    );
     let err = env.fails(&["evaluate", "--as-of", "2025-12-31"]);
     assert!(err.contains("no evaluation is stored"), "{err}");
 }
@@ -161,44 +280,160 @@ fn as_of_reproduces_an_earlier_answer_after_records_changed() {
 fn exceptions_apply_until_expiry_and_can_be_revoked() {
     let env = Env::new();
     env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
-    env.ok(&["import", "firewall", &firewall_file(&env, "allow"), "--org", "acme"]);
     env.ok(&[
-        "--now", "2026-03-01", "exception", "add", "--org", "acme", "--check", "firewall.default_deny",
-        "--resource", "fw1", "--justification", "ISP router, replacement ordered", "--approver", "Ops lead",
-        "--expires", "2026-03-31",
+        "import",
+        "firewall",
+        &firewall_file(&env, "allow"),
+        "--org",
+        "acme",
     ]);
-    let during = env.json(&["--now", "2026-03-31T18:00:00Z", "evaluate", "--org", "acme", "--format", "json"]);
-    assert_eq!(status_of(&during, "acme", "cyber-essentials", "CE-FW-4"), "excepted");
-    let after = env.json(&["--now", "2026-04-01T00:00:00Z", "evaluate", "--org", "acme", "--format", "json"]);
-    assert_eq!(status_of(&after, "acme", "cyber-essentials", "CE-FW-4"), "fail");
+    env.ok(&[
+        "--now",
+        "2026-03-01",
+        "exception",
+        "add",
+        "--org",
+        "acme",
+        "--check",
+        "firewall.default_deny",
+        "--resource",
+        "fw1",
+        "--justification",
+        "ISP router, replacement ordered",
+        "--approver",
+        "Ops lead",
+        "--expires",
+        "2026-03-31",
+    ]);
+    let during = env.json(&[
+        "--now",
+        "2026-03-31T18:00:00Z",
+        "evaluate",
+        "--org",
+        "acme",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        status_of(&during, "acme", "cyber-essentials", "CE-FW-4"),
+        "excepted"
+    );
+    let after = env.json(&[
+        "--now",
+        "2026-04-01T00:00:00Z",
+        "evaluate",
+        "--org",
+        "acme",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        status_of(&after, "acme", "cyber-essentials", "CE-FW-4"),
+        "fail"
+    );
 
-    let list = env.json(&["--now", "2026-03-15", "exception", "list", "--format", "json"]);
+    let list = env.json(&[
+        "--now",
+        "2026-03-15",
+        "exception",
+        "list",
+        "--format",
+        "json",
+    ]);
     let id = list[0]["id"].as_str().expect("exception id").to_string();
     assert_eq!(list[0]["state"], "active");
     env.ok(&["--now", "2026-03-15", "exception", "revoke", &id]);
-    let revoked = env.json(&["--now", "2026-03-20T00:00:00Z", "evaluate", "--org", "acme", "--format", "json"]);
-    assert_eq!(status_of(&revoked, "acme", "cyber-essentials", "CE-FW-4"), "fail");
+    let revoked = env.json(&[
+        "--now",
+        "2026-03-20T00:00:00Z",
+        "evaluate",
+        "--org",
+        "acme",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        status_of(&revoked, "acme", "cyber-essentials", "CE-FW-4"),
+        "fail"
+    );
 
-    let err = env.fails(&["exception", "add", "--org", "acme", "--check", "no.such", "--justification", "j", "--approver", "a", "--expires", "2099-01-01"]);
+    let err = env.fails(&[
+        "exception",
+        "add",
+        "--org",
+        "acme",
+        "--check",
+        "no.such",
+        "--justification",
+        "j",
+        "--approver",
+        "a",
+        "--expires",
+        "2099-01-01",
+    ]);
     assert!(err.contains("unknown check 'no.such'"), "{err}");
 }
 
 #[test]
 fn client_override_beats_the_tier_default() {
     let env = Env::new();
-    env.ok(&["org", "add", "acme", "--name", "Acme Ltd", "--tier", "Managed User"]);
-    let jobs = env.file("jobs.csv", b"id,name,critical,offsite_copy,isolated_copy\nj1,Nightly,true,true,true\n");
+    env.ok(&[
+        "org",
+        "add",
+        "acme",
+        "--name",
+        "Acme Ltd",
+        "--tier",
+        "Managed User",
+    ]);
+    let jobs = env.file(
+        "jobs.csv",
+        b"id,name,critical,offsite_copy,isolated_copy\nj1,Nightly,true,true,true\n",
+    );
     env.ok(&["import", "backup-job", &jobs, "--org", "acme"]);
-    let tests = env.file("tests.csv", b"id,job,tested_on,result\nr1,j1,2026-01-01,success\n");
+    let tests = env.file(
+        "tests.csv",
+        b"id,job,tested_on,result\nr1,j1,2026-01-01,success\n",
+    );
     env.ok(&["import", "restore-test", &tests, "--org", "acme"]);
     let now = "2026-03-01T00:00:00Z";
-    let tier = env.json(&["--now", now, "evaluate", "--org", "acme", "--framework", "msp-cloud-verify", "--format", "json"]);
-    assert_eq!(status_of(&tier, "acme", "msp-cloud-verify", "MSPV-DATA-2"), "pass");
+    let tier = env.json(&[
+        "--now",
+        now,
+        "evaluate",
+        "--org",
+        "acme",
+        "--framework",
+        "msp-cloud-verify",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        status_of(&tier, "acme", "msp-cloud-verify", "MSPV-DATA-2"),
+        "pass"
+    );
     env.ok(&["org", "override", "acme", "restore_test_days", "30"]);
-    let over = env.json(&["--now", now, "evaluate", "--org", "acme", "--framework", "msp-cloud-verify", "--format", "json"]);
-    assert_eq!(status_of(&over, "acme", "msp-cloud-verify", "MSPV-DATA-2"), "fail");
+    let over = env.json(&[
+        "--now",
+        now,
+        "evaluate",
+        "--org",
+        "acme",
+        "--framework",
+        "msp-cloud-verify",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        status_of(&over, "acme", "msp-cloud-verify", "MSPV-DATA-2"),
+        "fail"
+    );
     let audit = env.json(&["audit", "list", "--format", "json"]);
-    assert!(audit.as_array().is_some_and(|a| a.iter().any(|e| e["action"] == "organisation.override")));
+    assert!(
+        audit
+            .as_array()
+            .is_some_and(|a| a.iter().any(|e| e["action"] == "organisation.override"))
+    );
 }
 
 #[test]
@@ -208,7 +443,8 @@ fn audit_verify_names_an_edited_entry() {
     env.ok(&["org", "add", "beta", "--name", "Beta Ltd"]);
     assert!(env.ok(&["audit", "verify"]).contains("intact: 2 entries"));
     let conn = rusqlite::Connection::open(env.db()).expect("open the database behind assay's back");
-    conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", []).expect("edit");
+    conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", [])
+        .expect("edit");
     drop(conn);
     let err = env.fails(&["audit", "verify"]);
     assert!(err.contains("entry 1"), "{err}");
@@ -224,7 +460,12 @@ fn demo_evaluation_covers_every_requirement_for_all_organisations() {
         .as_array()
         .expect("frameworks")
         .iter()
-        .map(|f| (f["id"].as_str().unwrap_or("").to_string(), f["requirements"].as_array().map_or(0, |r| r.len())))
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or("").to_string(),
+                f["requirements"].as_array().map_or(0, |r| r.len()),
+            )
+        })
         .collect();
     assert_eq!(sizes.len(), 3);
     let results = env.json(&["--now", now, "evaluate", "--format", "json"]);
@@ -232,15 +473,24 @@ fn demo_evaluation_covers_every_requirement_for_all_organisations() {
     assert_eq!(results.len(), 26 * 3);
     let mut per_org: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for r in results {
-        let (_, n) = sizes.iter().find(|(id, _)| r["framework"] == id.as_str()).expect("known framework");
+        let (_, n) = sizes
+            .iter()
+            .find(|(id, _)| r["framework"] == id.as_str())
+            .expect("known framework");
         let reqs = r["requirements"].as_array().expect("requirements");
         assert_eq!(reqs.len(), *n, "{} {}", r["org"], r["framework"]);
         for q in reqs {
-            per_org.entry(r["org"].as_str().unwrap_or("").into()).or_default().push(q["status"].as_str().unwrap_or("").into());
+            per_org
+                .entry(r["org"].as_str().unwrap_or("").into())
+                .or_default()
+                .push(q["status"].as_str().unwrap_or("").into());
             if q["status"] == "fail" {
                 let resources = q["resources"].as_array().expect("resources");
                 assert!(
-                    resources.iter().any(|x| x["reason"].as_str().is_some_and(|s| !s.is_empty()) && x["id"].is_string()),
+                    resources
+                        .iter()
+                        .any(|x| x["reason"].as_str().is_some_and(|s| !s.is_empty())
+                            && x["id"].is_string()),
                     "{} {} fails without naming a resource: {}",
                     r["org"],
                     q["id"],
@@ -250,7 +500,11 @@ fn demo_evaluation_covers_every_requirement_for_all_organisations() {
         }
     }
     let distinct: std::collections::BTreeSet<&Vec<String>> = per_org.values().collect();
-    assert!(distinct.len() > 10, "clients should differ; {} distinct status patterns", distinct.len());
+    assert!(
+        distinct.len() > 10,
+        "clients should differ; {} distinct status patterns",
+        distinct.len()
+    );
     let table = env.ok(&["--now", now, "evaluate", "--as-of", now]);
     assert!(table.contains("ORGANISATION") && table.contains("FAIL"));
 }

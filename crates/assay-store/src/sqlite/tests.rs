@@ -1,5 +1,5 @@
-use assay_core::value::ColumnType;
 use super::*;
+use assay_core::value::ColumnType;
 
 /// The DDL the record kinds' field lists call for; `0002_records.sql` must
 /// declare exactly these columns.

@@ -56,10 +56,18 @@ pub struct ParseError {
 
 impl ParseError {
     fn file(message: impl Into<String>) -> Self {
-        ParseError { at: None, field: None, message: message.into() }
+        ParseError {
+            at: None,
+            field: None,
+            message: message.into(),
+        }
     }
     fn at(at: Position, field: Option<&str>, message: impl Into<String>) -> Self {
-        ParseError { at: Some(at), field: field.map(String::from), message: message.into() }
+        ParseError {
+            at: Some(at),
+            field: field.map(String::from),
+            message: message.into(),
+        }
     }
 }
 
@@ -84,11 +92,18 @@ pub type Parsed = Vec<(Position, Row)>;
 pub fn parse(kind: RecordKind, format: Format, bytes: &[u8]) -> Result<Parsed, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         ParseError::at(
             Position::Line(line as u64),
             None,
-            format!("the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8", e.valid_up_to()),
+            format!(
+                "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                e.valid_up_to()
+            ),
         )
     })?;
     if text.trim().is_empty() {
@@ -107,18 +122,33 @@ pub fn parse(kind: RecordKind, format: Format, bytes: &[u8]) -> Result<Parsed, P
 }
 
 fn field_index(kind: RecordKind) -> HashMap<&'static str, usize> {
-    kind.fields().iter().enumerate().map(|(i, f)| (f.name, i)).collect()
+    kind.fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name, i))
+        .collect()
 }
 
 fn unknown_column(kind: RecordKind, name: &str) -> String {
-    let known: Vec<&str> = std::iter::once("id").chain(kind.fields().iter().map(|f| f.name)).collect();
+    let known: Vec<&str> = std::iter::once("id")
+        .chain(kind.fields().iter().map(|f| f.name))
+        .collect();
     format!("unknown column for {kind} (known: {})", known.join(", "))
-        + if name.trim() != name { " — check for stray spaces" } else { "" }
+        + if name.trim() != name {
+            " — check for stray spaces"
+        } else {
+            ""
+        }
 }
 
 /// Assembles a row from cells given by field index, filling absent optional
 /// fields and rejecting absent required ones.
-fn finish_row(kind: RecordKind, at: Position, id: Option<String>, cells: Vec<Option<Value>>) -> Result<Row, ParseError> {
+fn finish_row(
+    kind: RecordKind,
+    at: Position,
+    id: Option<String>,
+    cells: Vec<Option<Value>>,
+) -> Result<Row, ParseError> {
     let mut values = Vec::with_capacity(cells.len());
     for (f, cell) in kind.fields().iter().zip(cells) {
         let v = cell.unwrap_or(Value::Null);
@@ -127,13 +157,22 @@ fn finish_row(kind: RecordKind, at: Position, id: Option<String>, cells: Vec<Opt
         }
         values.push(v);
     }
-    let id = id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| Uuid::now_v7().to_string());
+    let id = id
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| Uuid::now_v7().to_string());
     Ok(Row { id, values })
 }
 
 fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| ParseError::at(Position::Line(1), None, e.to_string()))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ParseError::at(Position::Line(1), None, e.to_string()))?
+        .clone();
     let index = field_index(kind);
     // For each CSV column: None for `id`, Some(field index) otherwise.
     let mut columns: Vec<Option<usize>> = Vec::new();
@@ -143,18 +182,30 @@ fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
             return Err(ParseError::at(
                 Position::Line(1),
                 Some(name),
-                format!("column appears twice (columns {} and {})", first + 1, columns.len() + 1),
+                format!(
+                    "column appears twice (columns {} and {})",
+                    first + 1,
+                    columns.len() + 1
+                ),
             ));
         }
         match name {
             "id" => columns.push(None),
-            _ => columns.push(Some(
-                *index.get(name).ok_or_else(|| ParseError::at(Position::Line(1), Some(name), unknown_column(kind, name)))?,
-            )),
+            _ => columns.push(Some(*index.get(name).ok_or_else(|| {
+                ParseError::at(Position::Line(1), Some(name), unknown_column(kind, name))
+            })?)),
         }
     }
-    if let Some(f) = kind.fields().iter().find(|f| f.required && !seen.contains_key(f.name)) {
-        return Err(ParseError::at(Position::Line(1), Some(f.name), "required column is missing"));
+    if let Some(f) = kind
+        .fields()
+        .iter()
+        .find(|f| f.required && !seen.contains_key(f.name))
+    {
+        return Err(ParseError::at(
+            Position::Line(1),
+            Some(f.name),
+            "required column is missing",
+        ));
     }
     let mut out = Vec::new();
     for record in reader.records() {
@@ -170,7 +221,10 @@ fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
                 None => id = Some(cell.to_string()),
                 Some(i) => {
                     let f: &Field = &kind.fields()[*i];
-                    cells[*i] = Some(f.ty.parse_text(cell).map_err(|m| ParseError::at(at, Some(f.name), m))?);
+                    cells[*i] = Some(
+                        f.ty.parse_text(cell)
+                            .map_err(|m| ParseError::at(at, Some(f.name), m))?,
+                    );
                 }
             }
         }
@@ -181,7 +235,9 @@ fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
 
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("expected {expected_len} fields like the header, found {len}")
         }
         _ => e.to_string(),
@@ -190,7 +246,11 @@ fn csv_message(e: &csv::Error) -> String {
 
 fn object_row(kind: RecordKind, at: Position, value: serde_json::Value) -> Result<Row, ParseError> {
     let serde_json::Value::Object(map) = value else {
-        return Err(ParseError::at(at, None, format!("expected a JSON object, found {value}")));
+        return Err(ParseError::at(
+            at,
+            None,
+            format!("expected a JSON object, found {value}"),
+        ));
     };
     let index = field_index(kind);
     let mut id = None;
@@ -204,21 +264,32 @@ fn object_row(kind: RecordKind, at: Position, value: serde_json::Value) -> Resul
             });
             continue;
         }
-        let i = *index.get(name.as_str()).ok_or_else(|| ParseError::at(at, Some(&name), unknown_column(kind, &name)))?;
+        let i = *index
+            .get(name.as_str())
+            .ok_or_else(|| ParseError::at(at, Some(&name), unknown_column(kind, &name)))?;
         let ty: ColumnType = kind.fields()[i].ty;
-        cells[i] = Some(ty.parse_json(&v).map_err(|m| ParseError::at(at, Some(&name), m))?);
+        cells[i] = Some(
+            ty.parse_json(&v)
+                .map_err(|m| ParseError::at(at, Some(&name), m))?,
+        );
     }
     finish_row(kind, at, id, cells)
 }
 
 fn json_syntax(e: serde_json::Error) -> ParseError {
-    ParseError::at(Position::Line(e.line() as u64), None, format!("invalid JSON: {e}"))
+    ParseError::at(
+        Position::Line(e.line() as u64),
+        None,
+        format!("invalid JSON: {e}"),
+    )
 }
 
 fn parse_json_array(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(json_syntax)?;
     let serde_json::Value::Array(items) = value else {
-        return Err(ParseError::file("expected a JSON array of objects (for one object per line, use a .jsonl file)"));
+        return Err(ParseError::file(
+            "expected a JSON array of objects (for one object per line, use a .jsonl file)",
+        ));
     };
     items
         .into_iter()
@@ -237,8 +308,8 @@ fn parse_json_lines(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> 
             continue;
         }
         let at = Position::Line(i as u64 + 1);
-        let v: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| ParseError::at(at, None, format!("invalid JSON: {e}")))?;
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| ParseError::at(at, None, format!("invalid JSON: {e}")))?;
         out.push((at, object_row(kind, at, v)?));
     }
     Ok(out)
@@ -248,7 +319,11 @@ fn check_unique_ids(rows: &Parsed) -> Result<(), ParseError> {
     let mut seen: HashMap<&str, Position> = HashMap::with_capacity(rows.len());
     for (at, row) in rows {
         if let Some(first) = seen.insert(row.id.as_str(), *at) {
-            return Err(ParseError::at(*at, Some("id"), format!("duplicate id '{}' (first at {first})", row.id)));
+            return Err(ParseError::at(
+                *at,
+                Some("id"),
+                format!("duplicate id '{}' (first at {first})", row.id),
+            ));
         }
     }
     Ok(())
@@ -277,7 +352,12 @@ mod tests {
 
     #[test]
     fn csv_round_trip_with_generated_ids() {
-        let rows = parse(KIND, Format::Csv, b"id,name,country\nhq,Head office,GB\n,Depot,\n").unwrap();
+        let rows = parse(
+            KIND,
+            Format::Csv,
+            b"id,name,country\nhq,Head office,GB\n,Depot,\n",
+        )
+        .unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].1.id, "hq");
         assert_eq!(rows[0].0, Position::Line(2));
@@ -288,22 +368,35 @@ mod tests {
     #[test]
     fn unknown_column_is_named_on_line_one() {
         let e = err(Format::Csv, b"id,name,colour\nhq,HQ,red\n");
-        assert!(e.starts_with("line 1, field 'colour': unknown column for site"), "{e}");
+        assert!(
+            e.starts_with("line 1, field 'colour': unknown column for site"),
+            "{e}"
+        );
     }
 
     #[test]
     fn missing_required_column_and_value() {
-        assert!(err(Format::Csv, b"id,country\nhq,GB\n").contains("field 'name': required column is missing"));
+        assert!(
+            err(Format::Csv, b"id,country\nhq,GB\n")
+                .contains("field 'name': required column is missing")
+        );
         let e = err(Format::Csv, b"id,name\nhq,\n");
         assert_eq!(e, "line 2, field 'name': a value is required");
     }
 
     #[test]
     fn bad_cell_names_line_and_field() {
-        let e = parse(RecordKind::Training, Format::Csv, b"person,course,kind,completed_on\np1,CE,onboarding,2026-02-30\n")
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "line 2, field 'completed_on': '2026-02-30' is not a date (YYYY-MM-DD)");
+        let e = parse(
+            RecordKind::Training,
+            Format::Csv,
+            b"person,course,kind,completed_on\np1,CE,onboarding,2026-02-30\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "line 2, field 'completed_on': '2026-02-30' is not a date (YYYY-MM-DD)"
+        );
     }
 
     #[test]
@@ -322,7 +415,12 @@ mod tests {
 
     #[test]
     fn json_array_and_lines() {
-        let rows = parse(KIND, Format::Json, br#"[{"id":"hq","name":"HQ"},{"name":"Depot","country":null}]"#).unwrap();
+        let rows = parse(
+            KIND,
+            Format::Json,
+            br#"[{"id":"hq","name":"HQ"},{"name":"Depot","country":null}]"#,
+        )
+        .unwrap();
         assert_eq!(rows.len(), 2);
         let e = err(Format::Json, br#"[{"id":"hq","name":"HQ"},{"name":5}]"#);
         assert_eq!(e, "record 2, field 'name': 5 is not a text");
@@ -334,7 +432,12 @@ mod tests {
 
     #[test]
     fn bom_is_ignored() {
-        assert_eq!(parse(KIND, Format::Csv, b"\xEF\xBB\xBFid,name\nhq,HQ\n").unwrap().len(), 1);
+        assert_eq!(
+            parse(KIND, Format::Csv, b"\xEF\xBB\xBFid,name\nhq,HQ\n")
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -37,20 +37,29 @@ pub fn import(
     org: Uuid,
     file: ImportFile,
 ) -> Result<usize, IngestError> {
-    let ImportFile { kind, format, bytes, mode } = file;
+    let ImportFile {
+        kind,
+        format,
+        bytes,
+        mode,
+    } = file;
     let parsed: Parsed = parse(kind, format, bytes)?;
     let rows: Vec<_> = parsed.iter().map(|(_, r)| r.clone()).collect();
-    store.import_rows(actor, scope, org, kind, &rows, mode).map_err(|e| match e {
-        StoreError::DuplicateId { id, .. } => {
-            let at = parsed.iter().find(|(_, r)| r.id == id).map(|(at, _)| *at);
-            IngestError::Parse(ParseError {
-                at,
-                field: Some("id".into()),
-                message: format!("{kind} '{id}' already exists (use --mode upsert to replace it)"),
-            })
-        }
-        other => IngestError::Store(other),
-    })
+    store
+        .import_rows(actor, scope, org, kind, &rows, mode)
+        .map_err(|e| match e {
+            StoreError::DuplicateId { id, .. } => {
+                let at = parsed.iter().find(|(_, r)| r.id == id).map(|(at, _)| *at);
+                IngestError::Parse(ParseError {
+                    at,
+                    field: Some("id".into()),
+                    message: format!(
+                        "{kind} '{id}' already exists (use --mode upsert to replace it)"
+                    ),
+                })
+            }
+            other => IngestError::Store(other),
+        })
 }
 
 /// Writes every `kind` record of `org` to `out`.
@@ -63,13 +72,17 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<usize, IngestError> {
     let rows = store.list_rows(scope, org, kind)?;
-    let names: Vec<&str> = std::iter::once("id").chain(kind.fields().iter().map(|f| f.name)).collect();
+    let names: Vec<&str> = std::iter::once("id")
+        .chain(kind.fields().iter().map(|f| f.name))
+        .collect();
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(&names)?;
             for r in &rows {
-                w.write_record(std::iter::once(r.id.clone()).chain(r.values.iter().map(|v| v.to_text())))?;
+                w.write_record(
+                    std::iter::once(r.id.clone()).chain(r.values.iter().map(|v| v.to_text())),
+                )?;
             }
             w.flush()?;
         }

@@ -376,38 +376,36 @@ fn evaluation_runs_are_append_only() {
     assert!(conn.execute("DELETE FROM eval_runs", []).is_err());
 }
 
+/// A database file holding `orgs` organisations (one audit entry each).
+fn store_with_orgs(dir: &tempfile::TempDir, orgs: usize) -> (SqliteStore, std::path::PathBuf) {
+    let path = dir.path().join("a.db");
+    let store = SqliteStore::open(&path).unwrap();
+    for i in 0..orgs {
+        org(&store, &format!("org{i}"), OrgKind::Client);
+    }
+    (store, path)
+}
+
 #[test]
 fn editing_or_deleting_audit_rows_is_detected_and_named() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.db");
-    let store = SqliteStore::open(&path).unwrap();
-    for slug in ["a1", "a2", "a3", "a4"] {
-        org(&store, slug, OrgKind::Client);
-    }
+    let (store, path) = store_with_orgs(&dir, 4);
     assert_eq!(store.verify_audit().unwrap(), Ok(4));
-
     raw(&path)
         .execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", [])
         .unwrap();
     assert_eq!(store.verify_audit().unwrap().unwrap_err().seq, 2);
 
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b.db");
-    let store = SqliteStore::open(&path).unwrap();
-    for slug in ["a1", "a2", "a3", "a4"] {
-        org(&store, slug, OrgKind::Client);
-    }
+    let (store, path) = store_with_orgs(&dir, 4);
     raw(&path)
         .execute("DELETE FROM audit_log WHERE seq = 3", [])
         .unwrap();
     assert_eq!(store.verify_audit().unwrap().unwrap_err().seq, 3);
 
+    // Deleting the newest entry is caught by the stored head.
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("c.db");
-    let store = SqliteStore::open(&path).unwrap();
-    for slug in ["a1", "a2", "a3"] {
-        org(&store, slug, OrgKind::Client);
-    }
+    let (store, path) = store_with_orgs(&dir, 3);
     raw(&path)
         .execute("DELETE FROM audit_log WHERE seq = 3", [])
         .unwrap();

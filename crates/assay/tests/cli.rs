@@ -55,6 +55,19 @@ impl Env {
         p.display().to_string()
     }
 
+    /// Adds the client organisation `acme` on the Managed User tier.
+    fn add_acme(&self) {
+        self.ok(&[
+            "org",
+            "add",
+            "acme",
+            "--name",
+            "Acme Ltd",
+            "--tier",
+            "Managed User",
+        ]);
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).expect("JSON output")
     }
@@ -81,15 +94,7 @@ fn template_prints_the_header_and_an_example() {
 #[test]
 fn bad_imports_exit_non_zero_name_line_and_field_and_change_nothing() {
     let env = Env::new();
-    env.ok(&[
-        "org",
-        "add",
-        "acme",
-        "--name",
-        "Acme Ltd",
-        "--tier",
-        "Managed User",
-    ]);
+    env.add_acme();
     let good = env.file(
         "sites.csv",
         b"id,name,country\nhq,Head office,GB\ndepot,Depot,GB\n",
@@ -377,15 +382,7 @@ fn exceptions_apply_until_expiry_and_can_be_revoked() {
 #[test]
 fn client_override_beats_the_tier_default() {
     let env = Env::new();
-    env.ok(&[
-        "org",
-        "add",
-        "acme",
-        "--name",
-        "Acme Ltd",
-        "--tier",
-        "Managed User",
-    ]);
+    env.add_acme();
     let jobs = env.file(
         "jobs.csv",
         b"id,name,critical,offsite_copy,isolated_copy\nj1,Nightly,true,true,true\n",

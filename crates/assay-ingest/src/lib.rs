@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod parse;
 pub mod records_io;
+pub mod settings_io;
 
-pub use parse::{Format, ParseError, Position, template};
+pub use parse::{Format, ParseError, Position, Schema, template};
 pub use records_io::{ImportFile, IngestError, export, import};

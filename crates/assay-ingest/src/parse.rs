@@ -1,7 +1,7 @@
 //! Parsing record files (CSV, JSON array, JSON Lines) into rows, validating
 //! every cell against the kind's field list before anything is written.
 
-use assay_core::records::{Field, ID_FIELD, RecordKind, Row};
+use assay_core::records::{Field, RecordKind, Row};
 use assay_core::value::{ColumnType, Value};
 use std::collections::HashMap;
 use std::fmt;
@@ -87,9 +87,33 @@ impl std::error::Error for ParseError {}
 /// Rows parsed from a file, each with its position.
 pub type Parsed = Vec<(Position, Row)>;
 
-/// Parses `bytes` as `kind` records. The whole file is checked: encoding,
+/// What a file holds: a name for messages, its identifying column and the
+/// other fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Schema {
+    pub label: &'static str,
+    /// The identifying column (`id` for records, `slug` for organisations).
+    pub id: &'static str,
+    /// Whether the identifier must be given; otherwise a UUIDv7 is generated.
+    pub id_required: bool,
+    pub fields: &'static [Field],
+}
+
+impl Schema {
+    /// The schema of a record kind.
+    pub fn of(kind: RecordKind) -> Schema {
+        Schema {
+            label: kind.name(),
+            id: "id",
+            id_required: false,
+            fields: kind.fields(),
+        }
+    }
+}
+
+/// Parses `bytes` as rows of `schema`. The whole file is checked: encoding,
 /// columns, every cell, and duplicate ids within the file.
-pub fn parse(kind: RecordKind, format: Format, bytes: &[u8]) -> Result<Parsed, ParseError> {
+pub fn parse(schema: &Schema, format: Format, bytes: &[u8]) -> Result<Parsed, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
@@ -110,61 +134,66 @@ pub fn parse(kind: RecordKind, format: Format, bytes: &[u8]) -> Result<Parsed, P
         return Err(ParseError::file("the file is empty"));
     }
     let rows = match format {
-        Format::Csv => parse_csv(kind, text)?,
-        Format::Json => parse_json_array(kind, text)?,
-        Format::JsonLines => parse_json_lines(kind, text)?,
+        Format::Csv => parse_csv(schema, text)?,
+        Format::Json => parse_json_array(schema, text)?,
+        Format::JsonLines => parse_json_lines(schema, text)?,
     };
     if rows.is_empty() {
         return Err(ParseError::file("the file holds no records"));
     }
-    check_unique_ids(&rows)?;
+    check_unique_ids(schema, &rows)?;
     Ok(rows)
 }
 
-fn field_index(kind: RecordKind) -> HashMap<&'static str, usize> {
-    kind.fields()
+fn field_index(schema: &Schema) -> HashMap<&'static str, usize> {
+    schema
+        .fields
         .iter()
         .enumerate()
         .map(|(i, f)| (f.name, i))
         .collect()
 }
 
-fn unknown_column(kind: RecordKind, name: &str) -> String {
-    let known: Vec<&str> = std::iter::once("id")
-        .chain(kind.fields().iter().map(|f| f.name))
+fn unknown_column(schema: &Schema, name: &str) -> String {
+    let known: Vec<&str> = std::iter::once(schema.id)
+        .chain(schema.fields.iter().map(|f| f.name))
         .collect();
-    format!("unknown column for {kind} (known: {})", known.join(", "))
-        + if name.trim() != name {
-            " — check for stray spaces"
-        } else {
-            ""
-        }
+    format!(
+        "unknown column for {} (known: {})",
+        schema.label,
+        known.join(", ")
+    ) + if name.trim() != name {
+        " — check for stray spaces"
+    } else {
+        ""
+    }
 }
 
 /// Assembles a row from cells given by field index, filling absent optional
 /// fields and rejecting absent required ones.
 fn finish_row(
-    kind: RecordKind,
+    schema: &Schema,
     at: Position,
     id: Option<String>,
     cells: Vec<Option<Value>>,
 ) -> Result<Row, ParseError> {
+    let id = id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    if schema.id_required && id.is_none() {
+        return Err(ParseError::at(at, Some(schema.id), "a value is required"));
+    }
     let mut values = Vec::with_capacity(cells.len());
-    for (f, cell) in kind.fields().iter().zip(cells) {
+    for (f, cell) in schema.fields.iter().zip(cells) {
         let v = cell.unwrap_or(Value::Null);
         if f.required && v == Value::Null {
             return Err(ParseError::at(at, Some(f.name), "a value is required"));
         }
         values.push(v);
     }
-    let id = id
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| Uuid::now_v7().to_string());
+    let id = id.unwrap_or_else(|| Uuid::now_v7().to_string());
     Ok(Row { id, values })
 }
 
-fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
+fn parse_csv(schema: &Schema, text: &str) -> Result<Parsed, ParseError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -173,8 +202,8 @@ fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
         .headers()
         .map_err(|e| ParseError::at(Position::Line(1), None, e.to_string()))?
         .clone();
-    let index = field_index(kind);
-    // For each CSV column: None for `id`, Some(field index) otherwise.
+    let index = field_index(schema);
+    // For each CSV column: None for the id, Some(field index) otherwise.
     let mut columns: Vec<Option<usize>> = Vec::new();
     let mut seen = HashMap::new();
     for name in headers.iter() {
@@ -189,21 +218,22 @@ fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
                 ),
             ));
         }
-        match name {
-            "id" => columns.push(None),
-            _ => columns.push(Some(*index.get(name).ok_or_else(|| {
-                ParseError::at(Position::Line(1), Some(name), unknown_column(kind, name))
-            })?)),
+        if name == schema.id {
+            columns.push(None);
+        } else {
+            columns.push(Some(*index.get(name).ok_or_else(|| {
+                ParseError::at(Position::Line(1), Some(name), unknown_column(schema, name))
+            })?));
         }
     }
-    if let Some(f) = kind
-        .fields()
-        .iter()
-        .find(|f| f.required && !seen.contains_key(f.name))
-    {
+    let id_column = schema.id_required.then_some(schema.id);
+    let required = id_column
+        .into_iter()
+        .chain(schema.fields.iter().filter(|f| f.required).map(|f| f.name));
+    if let Some(name) = required.into_iter().find(|n| !seen.contains_key(n)) {
         return Err(ParseError::at(
             Position::Line(1),
-            Some(f.name),
+            Some(name),
             "required column is missing",
         ));
     }
@@ -215,12 +245,12 @@ fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
         })?;
         let at = Position::Line(record.position().map_or(0, |p| p.line()));
         let mut id = None;
-        let mut cells: Vec<Option<Value>> = vec![None; kind.fields().len()];
+        let mut cells: Vec<Option<Value>> = vec![None; schema.fields.len()];
         for (cell, col) in record.iter().zip(&columns) {
             match col {
                 None => id = Some(cell.to_string()),
                 Some(i) => {
-                    let f: &Field = &kind.fields()[*i];
+                    let f: &Field = &schema.fields[*i];
                     cells[*i] = Some(
                         f.ty.parse_text(cell)
                             .map_err(|m| ParseError::at(at, Some(f.name), m))?,
@@ -228,7 +258,7 @@ fn parse_csv(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
                 }
             }
         }
-        out.push((at, finish_row(kind, at, id, cells)?));
+        out.push((at, finish_row(schema, at, id, cells)?));
     }
     Ok(out)
 }
@@ -244,7 +274,7 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
-fn object_row(kind: RecordKind, at: Position, value: serde_json::Value) -> Result<Row, ParseError> {
+fn object_row(schema: &Schema, at: Position, value: serde_json::Value) -> Result<Row, ParseError> {
     let serde_json::Value::Object(map) = value else {
         return Err(ParseError::at(
             at,
@@ -252,11 +282,11 @@ fn object_row(kind: RecordKind, at: Position, value: serde_json::Value) -> Resul
             format!("expected a JSON object, found {value}"),
         ));
     };
-    let index = field_index(kind);
+    let index = field_index(schema);
     let mut id = None;
-    let mut cells: Vec<Option<Value>> = vec![None; kind.fields().len()];
+    let mut cells: Vec<Option<Value>> = vec![None; schema.fields.len()];
     for (name, v) in map {
-        if name == ID_FIELD.name {
+        if name == schema.id {
             id = Some(match v {
                 serde_json::Value::String(s) => s,
                 serde_json::Value::Null => String::new(),
@@ -266,14 +296,14 @@ fn object_row(kind: RecordKind, at: Position, value: serde_json::Value) -> Resul
         }
         let i = *index
             .get(name.as_str())
-            .ok_or_else(|| ParseError::at(at, Some(&name), unknown_column(kind, &name)))?;
-        let ty: ColumnType = kind.fields()[i].ty;
+            .ok_or_else(|| ParseError::at(at, Some(&name), unknown_column(schema, &name)))?;
+        let ty: ColumnType = schema.fields[i].ty;
         cells[i] = Some(
             ty.parse_json(&v)
                 .map_err(|m| ParseError::at(at, Some(&name), m))?,
         );
     }
-    finish_row(kind, at, id, cells)
+    finish_row(schema, at, id, cells)
 }
 
 fn json_syntax(e: serde_json::Error) -> ParseError {
@@ -284,7 +314,7 @@ fn json_syntax(e: serde_json::Error) -> ParseError {
     )
 }
 
-fn parse_json_array(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
+fn parse_json_array(schema: &Schema, text: &str) -> Result<Parsed, ParseError> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(json_syntax)?;
     let serde_json::Value::Array(items) = value else {
         return Err(ParseError::file(
@@ -296,12 +326,12 @@ fn parse_json_array(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> 
         .enumerate()
         .map(|(i, v)| {
             let at = Position::Record(i + 1);
-            object_row(kind, at, v).map(|r| (at, r))
+            object_row(schema, at, v).map(|r| (at, r))
         })
         .collect()
 }
 
-fn parse_json_lines(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> {
+fn parse_json_lines(schema: &Schema, text: &str) -> Result<Parsed, ParseError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -310,30 +340,30 @@ fn parse_json_lines(kind: RecordKind, text: &str) -> Result<Parsed, ParseError> 
         let at = Position::Line(i as u64 + 1);
         let v: serde_json::Value = serde_json::from_str(line)
             .map_err(|e| ParseError::at(at, None, format!("invalid JSON: {e}")))?;
-        out.push((at, object_row(kind, at, v)?));
+        out.push((at, object_row(schema, at, v)?));
     }
     Ok(out)
 }
 
-fn check_unique_ids(rows: &Parsed) -> Result<(), ParseError> {
+fn check_unique_ids(schema: &Schema, rows: &Parsed) -> Result<(), ParseError> {
     let mut seen: HashMap<&str, Position> = HashMap::with_capacity(rows.len());
     for (at, row) in rows {
         if let Some(first) = seen.insert(row.id.as_str(), *at) {
             return Err(ParseError::at(
                 *at,
-                Some("id"),
-                format!("duplicate id '{}' (first at {first})", row.id),
+                Some(schema.id),
+                format!("duplicate {} '{}' (first at {first})", schema.id, row.id),
             ));
         }
     }
     Ok(())
 }
 
-/// The CSV header and one example row for `kind`.
-pub fn template(kind: RecordKind) -> String {
+/// The CSV header and one example row for `schema`.
+pub fn template(schema: &Schema, id_example: &str) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = std::iter::once("id").chain(kind.fields().iter().map(|f| f.name));
-    let example = std::iter::once("").chain(kind.fields().iter().map(|f| f.example));
+    let header = std::iter::once(schema.id).chain(schema.fields.iter().map(|f| f.name));
+    let example = std::iter::once(id_example).chain(schema.fields.iter().map(|f| f.example));
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header);
     let _ = w.write_record(example);
@@ -344,16 +374,18 @@ pub fn template(kind: RecordKind) -> String {
 mod tests {
     use super::*;
 
-    const KIND: RecordKind = RecordKind::Site;
+    fn site() -> Schema {
+        Schema::of(RecordKind::Site)
+    }
 
     fn err(format: Format, text: &[u8]) -> String {
-        parse(KIND, format, text).unwrap_err().to_string()
+        parse(&site(), format, text).unwrap_err().to_string()
     }
 
     #[test]
     fn csv_round_trip_with_generated_ids() {
         let rows = parse(
-            KIND,
+            &site(),
             Format::Csv,
             b"id,name,country\nhq,Head office,GB\n,Depot,\n",
         )
@@ -387,7 +419,7 @@ mod tests {
     #[test]
     fn bad_cell_names_line_and_field() {
         let e = parse(
-            RecordKind::Training,
+            &Schema::of(RecordKind::Training),
             Format::Csv,
             b"person,course,kind,completed_on\np1,CE,onboarding,2026-02-30\n",
         )
@@ -416,7 +448,7 @@ mod tests {
     #[test]
     fn json_array_and_lines() {
         let rows = parse(
-            KIND,
+            &site(),
             Format::Json,
             br#"[{"id":"hq","name":"HQ"},{"name":"Depot","country":null}]"#,
         )
@@ -433,7 +465,7 @@ mod tests {
     #[test]
     fn bom_is_ignored() {
         assert_eq!(
-            parse(KIND, Format::Csv, b"\xEF\xBB\xBFid,name\nhq,HQ\n")
+            parse(&site(), Format::Csv, b"\xEF\xBB\xBFid,name\nhq,HQ\n")
                 .unwrap()
                 .len(),
             1
@@ -443,8 +475,8 @@ mod tests {
     #[test]
     fn template_has_header_and_example_for_every_kind() {
         for kind in RecordKind::ALL {
-            let t = template(*kind);
-            let parsed = parse(*kind, Format::Csv, t.as_bytes());
+            let t = template(&Schema::of(*kind), "");
+            let parsed = parse(&Schema::of(*kind), Format::Csv, t.as_bytes());
             assert!(parsed.is_ok(), "{kind}: {parsed:?}\n{t}");
         }
     }

@@ -1,8 +1,8 @@
 //! Importing a record file into the store (all or nothing) and exporting a
 //! kind's records as CSV or JSON.
 
-use crate::parse::{Format, ParseError, Parsed, parse};
-use assay_core::records::RecordKind;
+use crate::parse::{Format, ParseError, Parsed, Schema, parse};
+use assay_core::records::{RecordKind, Row};
 use assay_store::{Actor, ImportMode, Scope, Store, StoreError};
 use std::io::Write;
 use uuid::Uuid;
@@ -43,7 +43,7 @@ pub fn import(
         bytes,
         mode,
     } = file;
-    let parsed: Parsed = parse(kind, format, bytes)?;
+    let parsed: Parsed = parse(&Schema::of(kind), format, bytes)?;
     let rows: Vec<_> = parsed.iter().map(|(_, r)| r.clone()).collect();
     store
         .import_rows(actor, scope, org, kind, &rows, mode)
@@ -72,14 +72,25 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<usize, IngestError> {
     let rows = store.list_rows(scope, org, kind)?;
-    let names: Vec<&str> = std::iter::once("id")
-        .chain(kind.fields().iter().map(|f| f.name))
+    write_rows(&Schema::of(kind), &rows, format, out)?;
+    Ok(rows.len())
+}
+
+/// Writes rows of `schema` as CSV (header first), a JSON array or JSON Lines.
+pub fn write_rows(
+    schema: &Schema,
+    rows: &[Row],
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), IngestError> {
+    let names: Vec<&str> = std::iter::once(schema.id)
+        .chain(schema.fields.iter().map(|f| f.name))
         .collect();
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(&names)?;
-            for r in &rows {
+            for r in rows {
                 w.write_record(
                     std::iter::once(r.id.clone()).chain(r.values.iter().map(|v| v.to_text())),
                 )?;
@@ -89,8 +100,8 @@ pub fn export(
         Format::Json | Format::JsonLines => {
             let objects = rows.iter().map(|r| {
                 let mut m = serde_json::Map::new();
-                m.insert("id".into(), serde_json::Value::String(r.id.clone()));
-                for (f, v) in kind.fields().iter().zip(&r.values) {
+                m.insert(schema.id.into(), serde_json::Value::String(r.id.clone()));
+                for (f, v) in schema.fields.iter().zip(&r.values) {
                     m.insert(f.name.into(), v.to_json());
                 }
                 serde_json::Value::Object(m)
@@ -106,5 +117,5 @@ pub fn export(
             }
         }
     }
-    Ok(rows.len())
+    Ok(())
 }

@@ -145,11 +145,26 @@ pub struct AuditEntry {
 /// from a blocking thread.
 pub trait Store: Send + Sync {
     // Organisations and tiers.
-    fn create_org(&self, actor: &Actor, new: NewOrg) -> Result<Organisation>;
+    /// Creates organisations with their parameter overrides, all in one
+    /// transaction: if any is refused, none is created.
+    fn create_orgs(
+        &self,
+        actor: &Actor,
+        orgs: &[(NewOrg, BTreeMap<String, i64>)],
+    ) -> Result<Vec<Organisation>>;
+    fn create_org(&self, actor: &Actor, new: NewOrg) -> Result<Organisation> {
+        self.create_orgs(actor, &[(new, BTreeMap::new())])?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Database("no organisation was created".into()))
+    }
     fn list_orgs(&self, scope: &Scope) -> Result<Vec<Organisation>>;
     fn org_by_slug(&self, scope: &Scope, slug: &str) -> Result<Organisation>;
     fn list_tiers(&self) -> Result<Vec<Tier>>;
     fn set_tier_param(&self, actor: &Actor, tier: &str, param: &str, value: i64) -> Result<()>;
+    /// Creates or replaces tiers (description and every parameter value) in
+    /// one transaction.
+    fn put_tiers(&self, actor: &Actor, tiers: &[Tier]) -> Result<()>;
     fn overrides(&self, scope: &Scope, org: Uuid) -> Result<BTreeMap<String, i64>>;
     /// Sets (or with `None` removes) a client's parameter override.
     fn set_override(

@@ -2,15 +2,19 @@
 
 use crate::Ctx;
 use crate::output::{OutputFormat, clip, print_json, table, width};
-use anyhow::{Result, anyhow, bail};
+use crate::records::{FileFormat, open_output, read_input};
+use anyhow::{Context, Result, anyhow, bail};
 use assay_core::catalogue::Catalogue;
 use assay_core::engine::checks;
 use assay_core::org::OrgKind;
 use assay_core::params::PARAM_DEFS;
 use assay_core::value::{format_timestamp, parse_date};
+use assay_ingest::settings_io;
 use assay_store::{NewException, NewOrg, Scope};
 use clap::{Args, Subcommand};
 use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
 
 fn org_id(ctx: &Ctx, slug: &str) -> Result<assay_core::org::Organisation> {
     ctx.store
@@ -34,6 +38,19 @@ pub enum OrgCommand {
         /// Endpoints the contract covers (used for billing reconciliation).
         #[arg(long)]
         contracted_endpoints: Option<i64>,
+    },
+    /// Create organisations from a file (slug,name,kind,tier,contracted_endpoints,overrides), all or none.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        format: Option<FileFormat>,
+    },
+    /// Write every organisation with its tier and overrides as CSV or JSON.
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FileFormat,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// List organisations.
     List {
@@ -75,6 +92,19 @@ pub fn org(ctx: &Ctx, c: OrgCommand) -> Result<()> {
                 },
             )?;
             println!("added {} organisation {} ({})", o.kind, o.slug, o.id);
+        }
+        OrgCommand::Import { file, format } => {
+            let (format, bytes) = read_input(&file, format)?;
+            let n = settings_io::import_orgs(ctx.store.as_ref(), &ctx.actor, format, &bytes)
+                .with_context(|| {
+                    format!("{} rejected; no organisation was created", file.display())
+                })?;
+            println!("created {n} organisation(s)");
+        }
+        OrgCommand::Export { format, output } => {
+            let mut out = open_output(output.as_deref())?;
+            settings_io::export_orgs(ctx.store.as_ref(), &Scope::All, format.into(), &mut out)?;
+            out.flush()?;
         }
         OrgCommand::List { format } => {
             let orgs = ctx.store.list_orgs(&Scope::All)?;
@@ -128,6 +158,19 @@ pub enum TierCommand {
         param: String,
         value: i64,
     },
+    /// Create or replace tiers from a file (name,about,parameters), all or none.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        format: Option<FileFormat>,
+    },
+    /// Write every tier with its parameters as CSV or JSON.
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FileFormat,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 pub fn tier(ctx: &Ctx, c: TierCommand) -> Result<()> {
@@ -169,6 +212,17 @@ pub fn tier(ctx: &Ctx, c: TierCommand) -> Result<()> {
         TierCommand::Set { tier, param, value } => {
             ctx.store.set_tier_param(&ctx.actor, &tier, &param, value)?;
             println!("{tier}: {param} = {value}");
+        }
+        TierCommand::Import { file, format } => {
+            let (format, bytes) = read_input(&file, format)?;
+            let n = settings_io::import_tiers(ctx.store.as_ref(), &ctx.actor, format, &bytes)
+                .with_context(|| format!("{} rejected; no tier was changed", file.display()))?;
+            println!("stored {n} tier(s)");
+        }
+        TierCommand::Export { format, output } => {
+            let mut out = open_output(output.as_deref())?;
+            settings_io::export_tiers(ctx.store.as_ref(), format.into(), &mut out)?;
+            out.flush()?;
         }
     }
     Ok(())

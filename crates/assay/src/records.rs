@@ -8,7 +8,7 @@ use assay_ingest::{Format, ImportFile};
 use assay_store::{ImportMode, Scope};
 use clap::{Args, ValueEnum};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn parse_kind(s: &str) -> Result<RecordKind, String> {
     RecordKind::from_name(s).ok_or_else(|| format!("unknown record kind '{s}' (see `assay kinds`)"))
@@ -66,24 +66,43 @@ pub struct ImportArgs {
 }
 
 pub fn print_template(a: &ImportArgs) -> Result<()> {
-    print!("{}", assay_ingest::template(a.kind));
+    print!(
+        "{}",
+        assay_ingest::template(&assay_ingest::Schema::of(a.kind), "")
+    );
     Ok(())
 }
 
-pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
-    let (Some(path), Some(slug)) = (a.file, a.org) else {
-        bail!("give a FILE and --org");
-    };
-    let format = match a.format {
+/// Reads an input file and works out its format (given, or from the name).
+pub fn read_input(path: &Path, format: Option<FileFormat>) -> Result<(Format, Vec<u8>)> {
+    let format = match format {
         Some(f) => f.into(),
-        None => Format::from_path(&path).ok_or_else(|| {
+        None => Format::from_path(path).ok_or_else(|| {
             anyhow!(
                 "cannot tell the format of {} from its name; pass --format",
                 path.display()
             )
         })?,
     };
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok((format, bytes))
+}
+
+/// The file to write to, or standard output.
+pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    })
+}
+
+pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
+    let (Some(path), Some(slug)) = (a.file, a.org) else {
+        bail!("give a FILE and --org");
+    };
+    let (format, bytes) = read_input(&path, a.format)?;
     let org = ctx
         .store
         .org_by_slug(&Scope::All, &slug)
@@ -125,12 +144,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         .store
         .org_by_slug(&Scope::All, &a.org)
         .map_err(|_| anyhow!("unknown organisation '{}'", a.org))?;
-    let mut out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
-    };
+    let mut out = open_output(a.output.as_deref())?;
     let n = assay_ingest::export(
         ctx.store.as_ref(),
         &Scope::All,

@@ -505,3 +505,45 @@ fn demo_evaluation_covers_every_requirement_for_all_organisations() {
     let table = env.ok(&["--now", now, "evaluate", "--as-of", now]);
     assert!(table.contains("ORGANISATION") && table.contains("FAIL"));
 }
+
+#[test]
+fn organisations_and_tiers_export_and_import_as_files() {
+    let env = Env::new();
+    let orgs = env.file(
+        "orgs.csv",
+        b"slug,name,kind,tier,contracted_endpoints,overrides\nmsp,Northwind IT,provider,All Managed,,\nacme,Acme Ltd,client,Managed User,40,restore_test_days=30\n",
+    );
+    assert!(env.ok(&["org", "import", &orgs]).contains("created 2"));
+    let exported = env.ok(&["org", "export", "--format", "json"]);
+    let json: Value = serde_json::from_str(&exported).expect("json");
+    assert_eq!(json[1]["slug"], "acme");
+    assert_eq!(json[1]["overrides"][0], "restore_test_days=30");
+
+    let other = Env::new();
+    let copy = other.file("orgs.json", exported.as_bytes());
+    other.ok(&["org", "import", &copy]);
+    assert_eq!(other.ok(&["org", "export", "--format", "json"]), exported);
+
+    let bad = env.file(
+        "bad.csv",
+        b"slug,name,kind\nnew,New,client\nacme,Again,client\n",
+    );
+    let err = env.fails(&["org", "import", &bad]);
+    assert!(
+        err.contains("line 3, field 'slug': organisation 'acme' already exists"),
+        "{err}"
+    );
+    assert!(
+        !env.ok(&["org", "list"]).contains("new "),
+        "nothing created"
+    );
+
+    let tiers = env.ok(&["tier", "export"]);
+    assert!(tiers.starts_with("name,about,parameters"), "{tiers}");
+    let gold = env.file(
+        "tiers.csv",
+        b"name,about,parameters\nGold,Premium,patch_window_days=7\n",
+    );
+    env.ok(&["tier", "import", &gold]);
+    assert!(env.ok(&["tier", "list"]).contains("Gold"));
+}

@@ -297,84 +297,124 @@ fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<Result<T>>>) -> Result
     rows.map(|r| r?).collect()
 }
 
-impl Store for SqliteStore {
-    fn create_org(&self, actor: &Actor, new: NewOrg) -> Result<Organisation> {
-        validate_slug(&new.slug).map_err(StoreError::Invalid)?;
-        if new.name.trim().is_empty() {
-            return Err(StoreError::Invalid("an organisation needs a name".into()));
+/// Validates and inserts one organisation inside the caller's transaction.
+fn insert_org(tx: &Transaction, actor: &Actor, new: NewOrg) -> Result<Organisation> {
+    validate_slug(&new.slug).map_err(StoreError::Invalid)?;
+    if new.name.trim().is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "organisation '{}' needs a name",
+            new.slug
+        )));
+    }
+    if let Some(t) = &new.tier {
+        let known = tx
+            .query_row("SELECT 1 FROM tiers WHERE name = ?1", [t], |_| Ok(()))
+            .optional()?;
+        if known.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "unknown service tier '{t}' (see `assay tier list`)"
+            )));
         }
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        if let Some(t) = &new.tier {
-            let known = tx
-                .query_row("SELECT 1 FROM tiers WHERE name = ?1", [t], |_| Ok(()))
-                .optional()?;
-            if known.is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "unknown service tier '{t}' (see `assay tier list`)"
-                )));
-            }
-        }
-        if tx
+    }
+    if tx
+        .query_row(
+            "SELECT 1 FROM organisations WHERE slug = ?1",
+            [&new.slug],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some()
+    {
+        return Err(StoreError::Conflict(format!(
+            "organisation '{}' already exists",
+            new.slug
+        )));
+    }
+    if new.kind == OrgKind::Provider
+        && tx
             .query_row(
-                "SELECT 1 FROM organisations WHERE slug = ?1",
-                [&new.slug],
+                "SELECT 1 FROM organisations WHERE kind = 'provider'",
+                [],
                 |_| Ok(()),
             )
             .optional()?
             .is_some()
-        {
-            return Err(StoreError::Conflict(format!(
-                "organisation '{}' already exists",
-                new.slug
-            )));
+    {
+        return Err(StoreError::Conflict(format!(
+            "'{}': there is already a provider organisation",
+            new.slug
+        )));
+    }
+    let org = Organisation {
+        id: Uuid::now_v7(),
+        slug: new.slug,
+        name: new.name,
+        kind: new.kind,
+        tier: new.tier,
+        contracted_endpoints: new.contracted_endpoints,
+    };
+    tx.execute(
+        "INSERT INTO organisations (id, slug, name, kind, tier, contracted_endpoints, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            org.id.to_string(),
+            org.slug,
+            org.name,
+            org.kind.as_str(),
+            org.tier,
+            org.contracted_endpoints,
+            format_timestamp(&Utc::now())
+        ],
+    )?;
+    append_audit(
+        tx,
+        actor,
+        "organisation.create",
+        Some(org.id),
+        &org.slug,
+        Json::Null,
+        org_json(&org),
+    )?;
+    Ok(org)
+}
+
+fn tier_json(t: &Tier) -> Json {
+    json!({"about": t.about, "values": t.values})
+}
+
+impl Store for SqliteStore {
+    fn create_orgs(
+        &self,
+        actor: &Actor,
+        orgs: &[(NewOrg, BTreeMap<String, i64>)],
+    ) -> Result<Vec<Organisation>> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let mut created = Vec::with_capacity(orgs.len());
+        for (new, overrides) in orgs {
+            let org = insert_org(&tx, actor, new.clone())?;
+            for (param, value) in overrides {
+                Params::default()
+                    .set(param, *value)
+                    .map_err(|e| StoreError::Invalid(format!("{}: {e}", org.slug)))?;
+                tx.execute(
+                    "INSERT INTO org_overrides (org_id, param, value) VALUES (?1, ?2, ?3)",
+                    params![org.id.to_string(), param, value],
+                )?;
+                append_audit(
+                    &tx,
+                    actor,
+                    "organisation.override",
+                    Some(org.id),
+                    param,
+                    Json::Null,
+                    json!(value),
+                )?;
+            }
+            created.push(org);
         }
-        if new.kind == OrgKind::Provider
-            && tx
-                .query_row(
-                    "SELECT 1 FROM organisations WHERE kind = 'provider'",
-                    [],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some()
-        {
-            return Err(StoreError::Conflict(
-                "there is already a provider organisation".into(),
-            ));
-        }
-        let org = Organisation {
-            id: Uuid::now_v7(),
-            slug: new.slug,
-            name: new.name,
-            kind: new.kind,
-            tier: new.tier,
-            contracted_endpoints: new.contracted_endpoints,
-        };
-        tx.execute(
-            "INSERT INTO organisations (id, slug, name, kind, tier, contracted_endpoints, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                org.id.to_string(),
-                org.slug,
-                org.name,
-                org.kind.as_str(),
-                org.tier,
-                org.contracted_endpoints,
-                format_timestamp(&Utc::now())
-            ],
-        )?;
-        append_audit(
-            &tx,
-            actor,
-            "organisation.create",
-            Some(org.id),
-            &org.slug,
-            Json::Null,
-            org_json(&org),
-        )?;
         tx.commit()?;
-        Ok(org)
+        Ok(created)
     }
 
     fn list_orgs(&self, scope: &Scope) -> Result<Vec<Organisation>> {
@@ -456,6 +496,41 @@ impl Store for SqliteStore {
             json!(before),
             json!(value),
         )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn put_tiers(&self, actor: &Actor, tiers: &[Tier]) -> Result<()> {
+        let existing = self.list_tiers()?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        for t in tiers {
+            if t.name.trim().is_empty() {
+                return Err(StoreError::Invalid("a tier needs a name".into()));
+            }
+            for (param, value) in &t.values {
+                Params::default()
+                    .set(param, *value)
+                    .map_err(|e| StoreError::Invalid(format!("tier '{}': {e}", t.name)))?;
+            }
+            let before = existing
+                .iter()
+                .find(|x| x.name == t.name)
+                .map(tier_json)
+                .unwrap_or(Json::Null);
+            tx.execute(
+                "INSERT INTO tiers (name, about) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET about = excluded.about",
+                params![t.name, t.about],
+            )?;
+            tx.execute("DELETE FROM tier_params WHERE tier = ?1", [&t.name])?;
+            for (param, value) in &t.values {
+                tx.execute(
+                    "INSERT INTO tier_params (tier, param, value) VALUES (?1, ?2, ?3)",
+                    params![t.name, param, value],
+                )?;
+            }
+            append_audit(&tx, actor, "tier.put", None, &t.name, before, tier_json(t))?;
+        }
         tx.commit()?;
         Ok(())
     }

@@ -1,0 +1,6 @@
+//! The scale benchmark behind `assay bench`: generate an MSP of a given
+//! size, load it, evaluate every control for every organisation, re-evaluate
+//! one organisation after a change, and time the same checks written as plain
+//! SQL over the same database for comparison.
+
+pub mod baseline;

@@ -9,12 +9,25 @@ use assay_core::engine::{EvalInput, FrameworkResult, evaluate_org};
 use assay_core::org::{OrgKind, Organisation};
 use assay_core::params::{Params, Tier};
 use chrono::{DateTime, Utc};
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// The results of one run, per organisation evaluated.
 pub struct RunOutput {
     pub run: RunInfo,
     pub results: Vec<(Organisation, Vec<FrameworkResult>)>,
+    pub timings: Timings,
+}
+
+/// Where a run's time went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Reading records, parameters and exceptions from the store.
+    pub load: Duration,
+    /// The engine.
+    pub evaluate: Duration,
+    /// Appending the run to the store.
+    pub save: Duration,
 }
 
 /// Resolves an organisation's parameters: built-in defaults, then its
@@ -74,6 +87,7 @@ pub fn run(
     progress: &dyn Fn(usize, usize),
 ) -> Result<RunOutput> {
     let started_at = Utc::now();
+    let mut timings = Timings::default();
     let tiers = store.list_tiers()?;
     let orgs: Vec<Organisation> = store
         .list_orgs(scope)?
@@ -126,6 +140,12 @@ pub fn run(
         .iter()
         .flat_map(|(o, rs)| rs.iter().map(move |r| (o.id, r.clone())))
         .collect();
+    let saving = Instant::now();
     store.save_run(actor, &run, &flat)?;
-    Ok(RunOutput { run, results })
+    timings.save = saving.elapsed();
+    Ok(RunOutput {
+        run,
+        results,
+        timings,
+    })
 }

@@ -45,7 +45,8 @@ pub trait Record: Sized {
     const KIND: RecordKind;
     fn id(&self) -> &str;
     fn to_row(&self) -> Row;
-    /// Builds the record from a row; the error names the field.
+    /// Builds the record from a row; the error names the field, and its
+    /// message starts with the record's id.
     fn from_row(row: Row) -> Result<Self, (&'static str, String)>;
 }
 
@@ -80,11 +81,10 @@ macro_rules! record_kinds {
                 fn from_row(row: $crate::records::Row) -> Result<Self, (&'static str, String)> {
                     use $crate::value::{ColumnValue, Value};
                     let mut values = row.values.into_iter();
-                    Ok($ty {
-                        id: row.id,
-                        $( $field: <$fty as ColumnValue>::from_value(values.next().unwrap_or(Value::Null))
-                            .map_err(|e| (stringify!($field), e))?, )*
-                    })
+                    let id = row.id;
+                    $( let $field = <$fty as ColumnValue>::from_value(values.next().unwrap_or(Value::Null))
+                        .map_err(|e| (stringify!($field), format!("'{id}': {e}")))?; )*
+                    Ok($ty { id, $($field),* })
                 }
             }
         )*

@@ -628,12 +628,12 @@ impl Store for SqliteStore {
         check_org(&conn, scope, org)?;
         let mut data = OrgData::default();
         for kind in RecordKind::ALL {
-            for row in records::read_rows(&conn, org, *kind)? {
+            records::for_each_row(&conn, org, *kind, |row| {
                 let id = row.id.clone();
                 data.push_row(*kind, row).map_err(|(field, e)| {
                     StoreError::Corrupt(format!("{kind} '{id}' field {field}: {e}"))
-                })?;
-            }
+                })
+            })?;
         }
         Ok(data)
     }

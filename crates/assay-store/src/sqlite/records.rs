@@ -76,6 +76,22 @@ pub fn write_rows(
 
 /// Reads every row of `kind` for `org`, in insertion order.
 pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    for_each_row(conn, org, kind, |row| {
+        out.push(row);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Calls `f` with every row of `kind` for `org`, in insertion order, without
+/// holding them all in memory.
+pub fn for_each_row(
+    conn: &Connection,
+    org: Uuid,
+    kind: RecordKind,
+    mut f: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
     let fields = kind.fields();
     let sql = format!(
         "SELECT id, {} FROM {} WHERE org_id = ?1 ORDER BY rowid",
@@ -84,16 +100,16 @@ pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<R
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([org.to_string()])?;
-    let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
         let mut values = Vec::with_capacity(fields.len());
-        for (i, f) in fields.iter().enumerate() {
-            let v = from_sql(f.ty, r.get_ref(i + 1)?)
-                .map_err(|e| StoreError::Corrupt(format!("{kind} '{id}' field {}: {e}", f.name)))?;
+        for (i, field) in fields.iter().enumerate() {
+            let v = from_sql(field.ty, r.get_ref(i + 1)?).map_err(|e| {
+                StoreError::Corrupt(format!("{kind} '{id}' field {}: {e}", field.name))
+            })?;
             values.push(v);
         }
-        out.push(Row { id, values });
+        f(Row { id, values })?;
     }
-    Ok(out)
+    Ok(())
 }

@@ -52,26 +52,37 @@ pub fn org_params(
         .map_err(|e| StoreError::Corrupt(format!("organisation {}: {e}", org.slug)))
 }
 
-fn evaluate_one(
-    store: &dyn Store,
-    scope: &Scope,
-    tiers: &[Tier],
-    org: &Organisation,
-    frameworks: &[&Framework],
-    provider: Option<&[FrameworkResult]>,
+/// What every organisation's evaluation in a run shares.
+struct EvalEnv<'a> {
+    store: &'a dyn Store,
+    scope: &'a Scope,
+    tiers: &'a [Tier],
+    frameworks: &'a [&'a Framework],
     now: DateTime<Utc>,
+}
+
+fn evaluate_one(
+    env: &EvalEnv,
+    org: &Organisation,
+    provider: Option<&[FrameworkResult]>,
+    timings: &mut Timings,
 ) -> Result<Vec<FrameworkResult>> {
-    let data = store.load_org_data(scope, org.id)?;
-    let params = org_params(store, scope, tiers, org)?;
-    let exceptions = store.list_exceptions(scope, Some(org.id))?;
+    let started = Instant::now();
+    let data = env.store.load_org_data(env.scope, org.id)?;
+    let params = org_params(env.store, env.scope, env.tiers, org)?;
+    let exceptions = env.store.list_exceptions(env.scope, Some(org.id))?;
+    let loaded = Instant::now();
+    timings.load += loaded - started;
     let input = EvalInput {
         org,
         data: &data,
         params: &params,
         exceptions: &exceptions,
-        now,
+        now: env.now,
     };
-    Ok(evaluate_org(frameworks, &input, provider))
+    let results = evaluate_org(env.frameworks, &input, provider);
+    timings.evaluate += loaded.elapsed();
+    Ok(results)
 }
 
 /// Evaluates `targets` (all organisations in scope when `None`) against
@@ -100,31 +111,26 @@ pub fn run(
         .list_orgs(&Scope::All)?
         .into_iter()
         .find(|o| o.kind == OrgKind::Provider);
+    let provider_env = EvalEnv {
+        store,
+        scope: &Scope::All,
+        tiers: &tiers,
+        frameworks,
+        now,
+    };
     let provider_results = match &provider_org {
-        Some(p) => Some(evaluate_one(
-            store,
-            &Scope::All,
-            &tiers,
-            p,
-            frameworks,
-            None,
-            now,
-        )?),
+        Some(p) => Some(evaluate_one(&provider_env, p, None, &mut timings)?),
         None => None,
+    };
+    let env = EvalEnv {
+        scope,
+        ..provider_env
     };
     let mut results = Vec::with_capacity(orgs.len());
     for (i, org) in orgs.iter().enumerate() {
         let r = match (&provider_org, &provider_results) {
             (Some(p), Some(pr)) if p.id == org.id => pr.clone(),
-            _ => evaluate_one(
-                store,
-                scope,
-                &tiers,
-                org,
-                frameworks,
-                provider_results.as_deref(),
-                now,
-            )?,
+            _ => evaluate_one(&env, org, provider_results.as_deref(), &mut timings)?,
         };
         results.push((org.clone(), r));
         progress(i + 1, orgs.len());

@@ -192,6 +192,7 @@ fn combine(mut result: RequirementResult, outcomes: Vec<(String, Outcome)>) -> R
         .collect();
     result.reason = reasons.join("; ");
     for (_, o) in outcomes {
+        result.passed_resources += o.passed;
         for r in o.resources {
             if r.status == Status::Pass {
                 result.passed_resources += 1;

@@ -110,8 +110,11 @@ impl ResourceResult {
 pub struct Outcome {
     pub status: Status,
     pub reason: String,
-    /// Every resource examined, passing ones included.
+    /// Resources examined and listed (high-volume checks list only the
+    /// ones that did not pass).
     pub resources: Vec<ResourceResult>,
+    /// Resources that passed without being listed.
+    pub passed: usize,
 }
 
 impl Outcome {
@@ -120,6 +123,7 @@ impl Outcome {
             status,
             reason: reason.into(),
             resources: Vec::new(),
+            passed: 0,
         }
     }
 
@@ -154,7 +158,15 @@ impl Outcome {
     /// is never a pass. `what` names the resources in the plural
     /// ("in-scope laptops, desktops and servers").
     pub fn from_resources(what: &str, resources: Vec<ResourceResult>) -> Self {
-        if resources.is_empty() {
+        Outcome::from_counted(what, 0, resources)
+    }
+
+    /// Like [`Outcome::from_resources`], for checks over so many records
+    /// (software installs, updates) that passing ones are counted, not
+    /// listed: `passed` resources passed and `listed` holds the others.
+    pub fn from_counted(what: &str, passed: usize, listed: Vec<ResourceResult>) -> Self {
+        let resources = listed;
+        if resources.is_empty() && passed == 0 {
             return Outcome::insufficient(format!("no {what} recorded"));
         }
         let worst = resources
@@ -162,7 +174,7 @@ impl Outcome {
             .map(|r| r.status)
             .max_by_key(Status::severity)
             .unwrap_or(Status::Pass);
-        let total = resources.len();
+        let total = resources.len() + passed;
         let reason = if worst == Status::Pass {
             format!("all {total} {what} pass")
         } else {
@@ -186,6 +198,7 @@ impl Outcome {
             status: worst,
             reason,
             resources,
+            passed,
         }
     }
 }
@@ -199,6 +212,28 @@ mod tests {
         let o = Outcome::from_resources("laptops", vec![]);
         assert_eq!(o.status, Status::InsufficientEvidence);
         assert_eq!(o.reason, "no laptops recorded");
+    }
+
+    #[test]
+    fn counted_passes_make_up_the_total() {
+        let o = Outcome::from_counted("installs", 3, vec![]);
+        assert_eq!(
+            (o.status, o.reason.as_str()),
+            (Status::Pass, "all 3 installs pass")
+        );
+        let o = Outcome::from_counted(
+            "installs",
+            3,
+            vec![ResourceResult::new(
+                "software_install",
+                "s9",
+                "Flash",
+                Status::Fail,
+                "support ended",
+            )],
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.reason.starts_with("1 of 4 installs fail"), "{}", o.reason);
     }
 
     #[test]

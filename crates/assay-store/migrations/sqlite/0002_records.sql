@@ -1,4 +1,6 @@
--- Record tables: one per record kind, columns in field order.
+-- Record tables: one per record kind, columns in field order. WITHOUT ROWID
+-- clusters each organisation's rows together, so reading one organisation is
+-- one range scan of the primary key.
 
 CREATE TABLE sites (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -7,7 +9,7 @@ CREATE TABLE sites (
     address TEXT,
     country TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE contacts (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -18,7 +20,7 @@ CREATE TABLE contacts (
     role TEXT,
     primary_contact INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE people (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -33,7 +35,7 @@ CREATE TABLE people (
     nda_signed INTEGER,
     screened INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE assets (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -61,7 +63,7 @@ CREATE TABLE assets (
     disposed_on TEXT,
     destruction_certificate TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE software_installs (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -76,7 +78,7 @@ CREATE TABLE software_installs (
     vendor_support_end TEXT,
     installed_on TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE updates (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -93,7 +95,7 @@ CREATE TABLE updates (
     requires_manual_config INTEGER,
     config_applied INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE vulnerabilities (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -112,7 +114,7 @@ CREATE TABLE vulnerabilities (
     external INTEGER NOT NULL,
     source TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE endpoint_configs (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -133,7 +135,7 @@ CREATE TABLE endpoint_configs (
     managed_apps_only INTEGER,
     jailbroken INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE malware_protections (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -150,7 +152,7 @@ CREATE TABLE malware_protections (
     healthy INTEGER,
     reported_at TEXT NOT NULL,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE firewalls (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -168,7 +170,7 @@ CREATE TABLE firewalls (
     default_credentials_changed INTEGER,
     intrusion_prevention INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE firewall_rules (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -188,7 +190,7 @@ CREATE TABLE firewall_rules (
     last_hit TEXT,
     review_due TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE cloud_services (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -204,7 +206,7 @@ CREATE TABLE cloud_services (
     anonymous_sharing INTEGER,
     responsibility_doc TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE accounts (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -223,7 +225,7 @@ CREATE TABLE accounts (
     has_mailbox INTEGER,
     approval_ref TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE password_policies (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -238,7 +240,7 @@ CREATE TABLE password_policies (
     throttling INTEGER,
     mfa_enforced INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE privileged_changes (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -251,7 +253,7 @@ CREATE TABLE privileged_changes (
     approved_by TEXT,
     ticket TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE access_reviews (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -264,7 +266,7 @@ CREATE TABLE access_reviews (
     completed_on TEXT,
     signed_off_by TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE access_review_items (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -275,7 +277,7 @@ CREATE TABLE access_review_items (
     decided_by TEXT,
     decided_on TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE tickets (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -295,7 +297,7 @@ CREATE TABLE tickets (
     sla_resolution_minutes INTEGER,
     problem TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE time_entries (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -307,7 +309,7 @@ CREATE TABLE time_entries (
     reviewed_by TEXT,
     reviewed_on TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE changes (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -327,7 +329,7 @@ CREATE TABLE changes (
     outcome TEXT NOT NULL,
     emergency INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE capacity_thresholds (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -336,7 +338,7 @@ CREATE TABLE capacity_thresholds (
     metric TEXT NOT NULL,
     threshold_pct REAL NOT NULL,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE capacity_readings (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -346,7 +348,7 @@ CREATE TABLE capacity_readings (
     taken_at TEXT NOT NULL,
     used_pct REAL NOT NULL,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE backup_jobs (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -360,7 +362,7 @@ CREATE TABLE backup_jobs (
     encrypted INTEGER,
     retention_days INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE backup_runs (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -371,7 +373,7 @@ CREATE TABLE backup_runs (
     status TEXT NOT NULL,
     bytes INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE restore_tests (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -382,7 +384,7 @@ CREATE TABLE restore_tests (
     result TEXT NOT NULL,
     rto_minutes INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE assessments (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -396,7 +398,7 @@ CREATE TABLE assessments (
     open_findings INTEGER,
     report_sha256 TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE documents (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -413,7 +415,7 @@ CREATE TABLE documents (
     asset TEXT,
     scope TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE acknowledgements (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -423,7 +425,7 @@ CREATE TABLE acknowledgements (
     version TEXT,
     acknowledged_on TEXT NOT NULL,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE trainings (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -435,7 +437,7 @@ CREATE TABLE trainings (
     score INTEGER,
     passed INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE noc_shifts (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -446,7 +448,7 @@ CREATE TABLE noc_shifts (
     coverage TEXT NOT NULL,
     team TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE log_sources (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -458,7 +460,7 @@ CREATE TABLE log_sources (
     last_event_at TEXT,
     retention_days INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE alerts (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -469,7 +471,7 @@ CREATE TABLE alerts (
     acknowledged_at TEXT,
     ticket TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE email_domains (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -480,7 +482,7 @@ CREATE TABLE email_domains (
     dmarc TEXT,
     filtering INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE wireless_networks (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -493,7 +495,7 @@ CREATE TABLE wireless_networks (
     default_credentials_changed INTEGER,
     admin_internet_exposed INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE remote_access_tools (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -503,7 +505,7 @@ CREATE TABLE remote_access_tools (
     session_logging INTEGER,
     internet_exposed INTEGER,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE risks (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -514,7 +516,7 @@ CREATE TABLE risks (
     treatment TEXT,
     last_reviewed TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE vendors (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -525,7 +527,7 @@ CREATE TABLE vendors (
     attestation TEXT,
     attestation_expires TEXT,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE licences (
     org_id TEXT NOT NULL REFERENCES organisations(id),
@@ -535,4 +537,4 @@ CREATE TABLE licences (
     in_use INTEGER NOT NULL,
     checked_on TEXT NOT NULL,
     PRIMARY KEY (org_id, id)
-);
+) WITHOUT ROWID;

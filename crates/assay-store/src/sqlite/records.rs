@@ -74,7 +74,7 @@ pub fn write_rows(
     Ok(replaced)
 }
 
-/// Reads every row of `kind` for `org`, in insertion order.
+/// Reads every row of `kind` for `org`, in id order.
 pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
     let mut out = Vec::new();
     for_each_row(conn, org, kind, |row| {
@@ -84,7 +84,7 @@ pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<R
     Ok(out)
 }
 
-/// Calls `f` with every row of `kind` for `org`, in insertion order, without
+/// Calls `f` with every row of `kind` for `org`, in id order, without
 /// holding them all in memory.
 pub fn for_each_row(
     conn: &Connection,
@@ -94,7 +94,7 @@ pub fn for_each_row(
 ) -> Result<()> {
     let fields = kind.fields();
     let sql = format!(
-        "SELECT id, {} FROM {} WHERE org_id = ?1 ORDER BY rowid",
+        "SELECT id, {} FROM {} WHERE org_id = ?1 ORDER BY id",
         columns(kind),
         kind.table()
     );

@@ -98,65 +98,67 @@ fn show_date(d: Option<NaiveDate>) -> String {
 // ---------------------------------------------------------------------------
 // Software
 
+/// Software installs run to tens of millions, so passing ones are counted,
+/// not listed.
 fn software_supported(ctx: &CheckCtx) -> Outcome {
     let today = ctx.today();
     let in_scope: HashMap<&str, &Asset> =
         ctx.in_scope_assets().map(|a| (a.id.as_str(), a)).collect();
-    let judge = |end: Option<NaiveDate>, what: &str| match end {
-        Some(end) if end < today => (Status::Fail, format!("{what} support ended {end}")),
-        Some(end) => (Status::Pass, format!("{what} supported until {end}")),
-        None => (
-            Status::Pass,
-            format!("{what}: no support end date recorded"),
-        ),
-    };
-    let mut resources: Vec<ResourceResult> = ctx
-        .in_scope_assets()
-        .map(|a| {
-            let os = a.os_name.as_deref().unwrap_or("operating system");
-            let (status, reason) = judge(a.vendor_support_end, os);
-            asset_result(a, status, reason)
-        })
-        .collect();
+    let mut passed = 0;
+    let mut listed: Vec<ResourceResult> = Vec::new();
+    for a in ctx.in_scope_assets() {
+        match a.vendor_support_end {
+            Some(end) if end < today => {
+                let os = a.os_name.as_deref().unwrap_or("operating system");
+                listed.push(asset_result(
+                    a,
+                    Status::Fail,
+                    format!("{os} support ended {end}"),
+                ));
+            }
+            _ => passed += 1,
+        }
+    }
     for s in &ctx.data.software {
         let Some(a) = in_scope.get(s.asset.as_str()) else {
             continue;
         };
-        let (status, reason) = judge(s.vendor_support_end, &s.product);
-        resources.push(ResourceResult::new(
-            "software_install",
-            &s.id,
-            &format!("{} on {}", s.product, a.name),
-            status,
-            reason,
-        ));
-    }
-    Outcome::from_resources("in-scope assets and software installs", resources)
-}
-
-fn software_unapproved(ctx: &CheckCtx) -> Outcome {
-    let active = active_by_id(ctx);
-    let resources = ctx
-        .data
-        .software
-        .iter()
-        .filter_map(|s| {
-            let a = active.get(s.asset.as_str())?;
-            let (status, reason) = match s.approved {
-                Some(false) => (Status::Fail, "not on the approved software list"),
-                Some(true) => (Status::Pass, "approved"),
-                None => (Status::Pass, "not marked unapproved"),
-            };
-            Some(ResourceResult::new(
+        match s.vendor_support_end {
+            Some(end) if end < today => listed.push(ResourceResult::new(
                 "software_install",
                 &s.id,
                 &format!("{} on {}", s.product, a.name),
-                status,
-                reason,
-            ))
-        })
-        .collect();
-    Outcome::from_resources("software installs on active assets", resources)
+                Status::Fail,
+                format!("{} support ended {end}", s.product),
+            )),
+            _ => passed += 1,
+        }
+    }
+    Outcome::from_counted("in-scope assets and software installs", passed, listed)
+}
+
+/// Passing installs are counted, not listed (see `software_supported`).
+fn software_unapproved(ctx: &CheckCtx) -> Outcome {
+    let active = active_by_id(ctx);
+    let mut passed = 0;
+    let mut listed = Vec::new();
+    for s in &ctx.data.software {
+        let Some(a) = active.get(s.asset.as_str()) else {
+            continue;
+        };
+        if s.approved == Some(false) {
+            listed.push(ResourceResult::new(
+                "software_install",
+                &s.id,
+                &format!("{} on {}", s.product, a.name),
+                Status::Fail,
+                "not on the approved software list",
+            ));
+        } else {
+            passed += 1;
+        }
+    }
+    Outcome::from_counted("software installs on active assets", passed, listed)
 }
 
 // ---------------------------------------------------------------------------
@@ -613,7 +615,17 @@ mod tests {
         };
         let o = check("software.supported", &data);
         assert_status(&o, Status::Pass);
-        assert_eq!(o.resources.len(), 2);
+        assert_eq!(
+            (o.passed, o.resources.len()),
+            (2, 0),
+            "passing rows are counted, not listed"
+        );
+
+        let mut ended = data.clone();
+        ended.software[0].vendor_support_end = Some(date("2026-01-01"));
+        let o = check("software.supported", &ended);
+        assert_status(&o, Status::Fail);
+        assert_eq!(o.passed, 1);
         assert!(
             o.resources
                 .iter()

@@ -4,3 +4,8 @@
 //! SQL over the same database for comparison.
 
 pub mod baseline;
+pub mod harness;
+mod memory;
+pub mod report;
+
+pub use harness::{BenchError, BenchOptions, Figures, run};

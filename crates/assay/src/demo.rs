@@ -4,7 +4,7 @@ use crate::Ctx;
 use crate::output::progress;
 use anyhow::{Result, bail};
 use assay_core::records::RecordKind;
-use assay_ingest::demo::{DemoOptions, generate};
+use assay_ingest::demo::{DemoOptions, Size, generate};
 use assay_store::{ImportMode, NewOrg, Scope};
 use clap::Args;
 
@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     let orgs = generate(&DemoOptions {
         seed: a.seed,
         clients: a.clients as usize,
+        size: Size::Demo,
         now: ctx.now,
     });
     let bar = progress(orgs.len() as u64, "loading");

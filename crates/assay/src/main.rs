@@ -2,6 +2,7 @@
 //! library crates; it holds no business rules of its own.
 
 mod admin;
+mod bench;
 mod demo;
 mod evaluate;
 mod output;
@@ -73,6 +74,8 @@ enum Command {
     Audit(admin::AuditCommand),
     /// List stored evaluation runs.
     Runs(admin::RunsArgs),
+    /// Measure load, evaluation and re-evaluation speed on a generated MSP (s, m or l).
+    Bench(bench::BenchArgs),
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -142,6 +145,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import(a) if a.template => return records::print_template(a),
         _ => {}
     }
+    if let Command::Bench(a) = cli.command {
+        return bench::run(a, cli.now.unwrap_or_else(Utc::now));
+    }
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     let ctx = Ctx {
         store: open_store(&cli.database_url)?,
@@ -159,6 +165,6 @@ fn run(cli: Cli) -> Result<()> {
         Command::Exception(c) => admin::exception(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),
         Command::Runs(a) => admin::runs(&ctx, a),
-        Command::Kinds(_) | Command::Frameworks(_) => Ok(()),
+        Command::Kinds(_) | Command::Frameworks(_) | Command::Bench(_) => Ok(()),
     }
 }

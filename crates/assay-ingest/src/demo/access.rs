@@ -4,7 +4,7 @@
 
 use super::estate::Platform;
 use super::profiles::Gap;
-use super::{OrgGen, Time, at, seq_id};
+use super::{OrgGen, Time, at, num_id, scale, seq_id};
 use assay_core::records::{
     AccessReview, AccessReviewItem, Account, AccountKind, AssetKind, CloudModel, CloudService,
     Decision, Lifecycle, MembershipAction, PasswordPolicy, PersonKind, PrivilegedChange,
@@ -88,6 +88,13 @@ impl OrgGen<'_> {
             ] {
                 if self.rng.chance(p) {
                     list.push((name, CloudModel::Saas, doc));
+                }
+            }
+            if self.bulk {
+                for &(name, doc, p, _) in scale::SAAS {
+                    if self.rng.chance(p) {
+                        list.push((name, CloudModel::Saas, doc));
+                    }
                 }
             }
         }
@@ -183,7 +190,7 @@ impl OrgGen<'_> {
         };
         let service = kind == AccountKind::Service;
         self.data.accounts.push(Account {
-            id: format!("acc-{:05}", self.data.accounts.len() + 1),
+            id: num_id("acc", 5, self.data.accounts.len() + 1),
             system: system.into(),
             username,
             person: person.map(|p| self.data.people[p].id.clone()),
@@ -307,12 +314,42 @@ impl OrgGen<'_> {
                 }
             }
         }
+        if self.bulk && !self.provider {
+            self.saas_accounts(&users);
+        }
         if self.has_domain() {
             self.directory_accounts(&techs);
+            if self.bulk {
+                // Hybrid identity: every user also has a domain account.
+                for &p in &users {
+                    let username = self.local_part(p);
+                    self.add_account(AD, username, Some(p), AccountKind::User, false);
+                }
+            }
         }
         for a in &mut self.data.accounts {
             if a.system != suite || a.kind != AccountKind::User {
                 a.has_mailbox = Some(false);
+            }
+        }
+    }
+
+    /// Accounts in the line-of-business SaaS the client uses (benchmark
+    /// sizes only): an administrator, and a share of the users.
+    fn saas_accounts(&mut self, users: &[usize]) {
+        let owner = self.it_owner;
+        for &(name, _, _, share) in scale::SAAS {
+            if !self.has_service(name) {
+                continue;
+            }
+            let username = format!("admin-{}@{}", self.local_part(owner), self.plan.domain);
+            let i = self.add_account(name, username, Some(owner), AccountKind::Admin, true);
+            self.data.accounts[i].privilege_tier = Some("Administrator".into());
+            for &p in users {
+                if self.rng.chance(share) {
+                    let email = self.data.people[p].email.clone().unwrap_or_default();
+                    self.add_account(name, email, Some(p), AccountKind::User, false);
+                }
             }
         }
     }
@@ -548,7 +585,7 @@ impl OrgGen<'_> {
                     let decided = started + Duration::days(self.rng.range(0, 3));
                     let account = a.id.clone();
                     self.data.access_review_items.push(AccessReviewItem {
-                        id: format!("ari-{:06}", self.data.access_review_items.len() + 1),
+                        id: num_id("ari", 6, self.data.access_review_items.len() + 1),
                         review: review_id.clone(),
                         account,
                         decision,

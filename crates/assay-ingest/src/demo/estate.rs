@@ -8,7 +8,7 @@ use super::names::{
 };
 use super::profiles::Gap;
 use super::rng::Rng;
-use super::{OrgGen, Time, at, seq_id};
+use super::{OrgGen, Size, Time, at, num_id, scale, seq_id};
 use assay_core::records::{
     Asset, AssetKind, Document, DocumentKind, EndpointConfig, Lifecycle, MalwareMode,
     MalwareProtection, ManagedBy, Ownership, Severity, SoftwareInstall, SoftwareKind, Update,
@@ -63,6 +63,17 @@ impl Release {
             Severity::Critical | Severity::High | Severity::Unknown
         ) || self.cvss >= 7.0
     }
+}
+
+/// The releases every organisation of `size` is patched with: the demo's,
+/// and for the benchmark sizes more of each month's (see
+/// [`scale::extra_releases`]).
+pub(crate) fn releases_for(seed: u64, now: DateTime<Utc>, size: Size) -> Vec<Release> {
+    let mut out = releases(seed, now);
+    if size != Size::Demo {
+        scale::extra_releases(seed, now, &mut out);
+    }
+    out
 }
 
 /// The vendors' releases of the last six months, shared by every
@@ -714,6 +725,9 @@ impl OrgGen<'_> {
         self.infrastructure(sites);
         self.disposed_assets();
         self.pick_targets();
+        if self.bulk {
+            self.reserve_details();
+        }
         for ai in 0..self.data.assets.len() {
             if self.data.assets[ai].lifecycle == Lifecycle::Active {
                 self.asset_details(ai);
@@ -880,7 +894,7 @@ impl OrgGen<'_> {
                     false,
                 ));
             }
-            let aps = (1 + per_site / 20).min(8);
+            let aps = (1 + per_site / 20).min(if self.bulk { 40 } else { 8 });
             for _ in 0..aps {
                 self.add_asset(net(
                     "AP",
@@ -1379,6 +1393,9 @@ impl OrgGen<'_> {
                 true,
             );
         }
+        if self.bulk {
+            self.components(&asset, platform, since);
+        }
         if self.is_target(Gap::UnapprovedSoftware, ai) {
             let p = self.rng.pick(UNAPPROVED);
             let d = self.rand_day(5, 60);
@@ -1396,6 +1413,59 @@ impl OrgGen<'_> {
         }
     }
 
+    /// The hotfixes, runtimes, drivers, packages and components a real
+    /// machine carries besides its programs (benchmark sizes only): a share
+    /// of its platform's catalogue, installed since the asset appeared.
+    fn components(&mut self, asset: &str, platform: Platform, since: NaiveDate) {
+        let (catalogue, share) = scale::components(platform);
+        let keep = (share * u32::MAX as f64) as u64;
+        let span = (self.today - since).num_days().max(0) as u64 + 1;
+        for c in catalogue {
+            // One draw: the high half decides, the low half dates it.
+            let x = self.rng.next_u64();
+            if x >> 32 >= keep {
+                continue;
+            }
+            let installed_on = since + Duration::days(((x & 0xffff_ffff) % span) as i64);
+            self.data.software.push(SoftwareInstall {
+                id: num_id("sw", 6, self.data.software.len() + 1),
+                asset: asset.to_string(),
+                product: c.name.clone(),
+                vendor: Some(c.vendor.to_string()),
+                version: Some(c.version.clone()),
+                kind: c.kind,
+                category: Some(c.category.to_string()),
+                approved: Some(true),
+                vendor_support_end: None,
+                installed_on: Some(installed_on),
+            });
+        }
+    }
+
+    /// Reserves room for the per-asset records of the active assets, so
+    /// the big vectors grow once instead of doubling past their final size.
+    fn reserve_details(&mut self) {
+        let mut software = 0.0;
+        let mut updates = 0;
+        for (a, &p) in self.data.assets.iter().zip(&self.platforms) {
+            if a.lifecycle != Lifecycle::Active {
+                continue;
+            }
+            let (catalogue, share) = scale::components(p);
+            software += catalogue.len() as f64 * share + 32.0;
+            updates += self
+                .releases
+                .iter()
+                .filter(|r| r.platforms.contains(&p))
+                .count();
+        }
+        self.data.software.reserve((software * 1.02) as usize);
+        self.data.updates.reserve(updates);
+        let active = self.data.assets.len();
+        self.data.endpoint_configs.reserve(active + active / 8);
+        self.data.malware.reserve(active);
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push_install(
         &mut self,
@@ -1410,7 +1480,7 @@ impl OrgGen<'_> {
         approved: bool,
     ) {
         self.data.software.push(SoftwareInstall {
-            id: format!("sw-{:06}", self.data.software.len() + 1),
+            id: num_id("sw", 6, self.data.software.len() + 1),
             asset: asset.to_string(),
             product: product.to_string(),
             vendor: Some(vendor.to_string()),
@@ -1461,7 +1531,7 @@ impl OrgGen<'_> {
                 installed = None;
                 overdue_done = true;
             }
-            let id = format!("upd-{:06}", self.data.updates.len() + 1);
+            let id = num_id("upd", 6, self.data.updates.len() + 1);
             self.data.updates.push(Update {
                 id,
                 asset: asset.clone(),

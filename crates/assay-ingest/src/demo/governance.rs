@@ -3,7 +3,7 @@
 //! the provider's NOC shifts.
 
 use super::profiles::Gap;
-use super::{OrgGen, seq_id};
+use super::{OrgGen, num_id, seq_id};
 use assay_core::records::{
     AccountKind, Acknowledgement, Assessment, AssessmentKind, Coverage, Document, DocumentKind,
     Level, Licence, NocShift, RiskEntry, Training, TrainingKind, Vendor, Weekday,
@@ -440,7 +440,7 @@ impl OrgGen<'_> {
                 let (document, version) = (doc.id.clone(), doc.version.clone());
                 let on = (start + Duration::days(self.rng.range(0, 14))).min(self.today);
                 self.data.acknowledgements.push(Acknowledgement {
-                    id: format!("ack-{:06}", self.data.acknowledgements.len() + 1),
+                    id: num_id("ack", 6, self.data.acknowledgements.len() + 1),
                     document,
                     person: self.data.people[p].id.clone(),
                     version,
@@ -519,7 +519,7 @@ impl OrgGen<'_> {
             self.rng.range(20, 60)
         };
         self.data.trainings.push(Training {
-            id: format!("tr-{:06}", self.data.trainings.len() + 1),
+            id: num_id("tr", 6, self.data.trainings.len() + 1),
             person: person.to_string(),
             course: course.to_string(),
             kind,

@@ -2,10 +2,15 @@
 //! clients, with six months of history back from a given time. Pure: the
 //! data is built in memory and the caller stores it.
 //!
-//! The same seed, client count and time always give the same data: the
-//! generator uses its own small PRNG ([`rng`]) and every date is relative to
-//! [`DemoOptions::now`]. Each organisation is generated from its own random
-//! stream, so generation is linear in the number of records.
+//! The same options always give the same data: the generator uses its own
+//! small PRNG ([`rng`]) and every date is relative to [`DemoOptions::now`].
+//! Each organisation is generated from its own random stream, so
+//! generation is linear in the number of records, and one organisation can
+//! be generated alone ([`generate_org`]) to keep memory bounded.
+//!
+//! [`Size::Demo`] is the demo; [`Size::S`], [`Size::M`] and [`Size::L`] are
+//! benchmark MSPs of 1,000 to 100,000 endpoints with the volumes a real
+//! estate carries ([`scale`]).
 //!
 //! Every organisation is compliant by default; its profile
 //! ([`profiles`]) adds gaps, e.g. "late-patcher" installs critical updates
@@ -21,28 +26,103 @@ mod operations;
 mod people;
 mod profiles;
 mod rng;
+mod scale;
 
 #[cfg(test)]
 mod tests;
 
 use assay_core::org::{OrgKind, Organisation};
-use assay_core::params::{Params, default_tiers};
+use assay_core::params::{Params, Tier, default_tiers};
 use assay_core::records::{AssetKind, Lifecycle, ManagedBy, OrgData};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use estate::{Platform, Release};
 use profiles::{Gap, OrgPlan};
 use rng::Rng;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
+
+/// How big an MSP to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Size {
+    /// The demo: [`DemoOptions::clients`] clients of 12–280 devices (about
+    /// 80 on average), believable rather than big. Its output never changes
+    /// for a given seed, client count and time.
+    #[default]
+    Demo,
+    /// Benchmark, small: 20 clients, about 1,000 endpoints.
+    S,
+    /// Benchmark, medium: 200 clients, about 20,000 endpoints.
+    M,
+    /// Benchmark, large: 1,000 clients, about 100,000 endpoints, 30 million
+    /// software installs and 2 million tickets. Generate it one organisation
+    /// at a time ([`generate_org`]): all of it at once needs tens of GiB.
+    L,
+}
+
+impl Size {
+    /// The number of clients: fixed by the benchmark sizes, else `clients`.
+    pub fn clients(self, clients: usize) -> usize {
+        match self {
+            Size::Demo => clients,
+            Size::S => 20,
+            Size::M => 200,
+            Size::L => 1000,
+        }
+    }
+
+    /// The size's name: "demo", "S", "M" or "L".
+    pub fn name(self) -> &'static str {
+        match self {
+            Size::Demo => "demo",
+            Size::S => "S",
+            Size::M => "M",
+            Size::L => "L",
+        }
+    }
+
+    /// The total number of client endpoints (assets of any kind) a
+    /// benchmark size aims at; `None` for the demo.
+    pub fn target_endpoints(self) -> Option<usize> {
+        match self {
+            Size::Demo => None,
+            Size::S => Some(1_000),
+            Size::M => Some(20_000),
+            Size::L => Some(100_000),
+        }
+    }
+}
+
+impl std::str::FromStr for Size {
+    type Err = String;
+
+    /// Parses a size's name, in any case.
+    fn from_str(s: &str) -> Result<Size, String> {
+        [Size::Demo, Size::S, Size::M, Size::L]
+            .into_iter()
+            .find(|size| size.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown size '{s}' (demo, S, M or L)"))
+    }
+}
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
     pub seed: u64,
-    /// Number of client organisations (the CLI's default is 25).
+    /// Number of client organisations (the CLI's default is 25). Only
+    /// [`Size::Demo`] uses it: the benchmark sizes fix their own number of
+    /// clients (see [`Size::clients`] and [`org_count`]).
     pub clients: usize,
     /// The generation time; all history runs back from it.
     pub now: DateTime<Utc>,
+    /// The shape of the MSP: the demo, or a benchmark size.
+    pub size: Size,
 }
 
 /// One generated organisation.
@@ -56,36 +136,24 @@ pub struct DemoOrg {
     pub profile: &'static str,
 }
 
-/// Generates the provider followed by `opts.clients` clients.
-pub fn generate(opts: &DemoOptions) -> Vec<DemoOrg> {
-    let tiers = default_tiers();
-    let params_for = |plan: &OrgPlan| -> Params {
-        tiers
-            .iter()
-            .find(|t| t.name == plan.tier)
-            .and_then(|t| t.resolve(&plan.overrides).ok())
-            .unwrap_or_default()
-    };
-    let releases = estate::releases(opts.seed, opts.now);
-    let mut out = Vec::with_capacity(opts.clients + 1);
+/// The number of organisations `opts` describes: the provider plus its
+/// clients, so [`generate_org`] takes indices `0..org_count(opts)`.
+pub fn org_count(opts: &DemoOptions) -> usize {
+    opts.size.clients(opts.clients) + 1
+}
 
-    let provider_plan = profiles::provider_plan();
-    let provider = OrgGen::new(
-        opts,
-        &provider_plan,
-        params_for(&provider_plan),
-        &releases,
-        &Msp::default(),
-    )
-    .build();
-    let msp = Msp::from_provider(&provider.data);
-    out.push(provider);
+/// Generates the provider followed by its clients (see [`org_count`]).
+/// Everything is held in memory at once: for the benchmark sizes `M` and
+/// `L` use [`generate_org`] one organisation at a time instead.
+pub fn generate(opts: &DemoOptions) -> Vec<DemoOrg> {
+    let shared = Shared::get(opts);
+    let mut out = Vec::with_capacity(shared.plans.len() + 1);
+    out.push(shared.build(opts, &shared.provider_plan));
 
     // Each client comes from its own random stream, so clients can be
     // generated on several threads and joined in order: same output.
-    let plans = profiles::plan_clients(opts.seed, opts.clients);
-    let client =
-        |plan: &OrgPlan| OrgGen::new(opts, plan, params_for(plan), &releases, &msp).build();
+    let client = |plan: &OrgPlan| shared.build(opts, plan);
+    let plans = &shared.plans;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     if threads < 2 || plans.len() < 64 {
         out.extend(plans.iter().map(client));
@@ -102,6 +170,121 @@ pub fn generate(opts: &DemoOptions) -> Vec<DemoOrg> {
         });
     }
     out
+}
+
+/// Generates the organisation at `index` of [`generate`]'s output (0 is
+/// the provider, `1..org_count(opts)` the clients) without generating the
+/// others: the same data as `generate(opts)[index]`.
+///
+/// What all organisations share (client plans, vendor releases, the
+/// provider's staff) is computed once per options and cached, so calling
+/// this for every index costs what [`generate`] does.
+///
+/// # Panics
+/// If `index >= org_count(opts)`.
+pub fn generate_org(opts: &DemoOptions, index: usize) -> DemoOrg {
+    let count = org_count(opts);
+    assert!(index < count, "organisation {index} of {count}");
+    let shared = Shared::get(opts);
+    let plan = match index {
+        0 => &shared.provider_plan,
+        i => &shared.plans[i - 1],
+    };
+    shared.build(opts, plan)
+}
+
+/// What every organisation of one set of options is generated from.
+struct Shared {
+    key: SharedKey,
+    provider_plan: OrgPlan,
+    plans: Vec<OrgPlan>,
+    releases: Vec<Release>,
+    msp: Msp,
+    tiers: Vec<Tier>,
+}
+
+/// Options that decide [`Shared`] (the client count only for the demo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SharedKey {
+    seed: u64,
+    clients: usize,
+    now: DateTime<Utc>,
+    size: Size,
+}
+
+/// The most recently used [`Shared`] values.
+static SHARED: Mutex<Vec<Arc<Shared>>> = Mutex::new(Vec::new());
+const SHARED_KEPT: usize = 4;
+
+impl Shared {
+    /// The cached value for `opts`, computed on first use.
+    fn get(opts: &DemoOptions) -> Arc<Shared> {
+        let key = SharedKey {
+            seed: opts.seed,
+            clients: opts.size.clients(opts.clients),
+            now: opts.now,
+            size: opts.size,
+        };
+        let lock = || SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = lock().iter().find(|s| s.key == key) {
+            return s.clone();
+        }
+        let s = Arc::new(Shared::new(opts, key));
+        let mut cache = lock();
+        if let Some(other) = cache.iter().find(|s| s.key == key) {
+            return other.clone();
+        }
+        if cache.len() >= SHARED_KEPT {
+            cache.remove(0);
+        }
+        cache.push(s.clone());
+        s
+    }
+
+    fn new(opts: &DemoOptions, key: SharedKey) -> Shared {
+        let releases = estate::releases_for(opts.seed, opts.now, opts.size);
+        let provider_plan = profiles::provider_plan();
+        let plans = match opts.size {
+            Size::Demo => profiles::plan_clients(opts.seed, key.clients),
+            size => scale::plan_clients(opts.seed, size),
+        };
+        let mut shared = Shared {
+            key,
+            provider_plan,
+            plans,
+            releases,
+            msp: Msp::default(),
+            tiers: default_tiers(),
+        };
+        // The provider's people, all the clients need of it, come first in
+        // its generation: the rest of the provider is not needed here.
+        let params = shared.params_for(&shared.provider_plan);
+        let mut provider = OrgGen::new(
+            opts,
+            &shared.provider_plan,
+            params,
+            &shared.releases,
+            &shared.msp,
+        );
+        provider.sites();
+        provider.people();
+        let msp = Msp::from_provider(&provider.data);
+        shared.msp = msp;
+        shared
+    }
+
+    fn params_for(&self, plan: &OrgPlan) -> Params {
+        self.tiers
+            .iter()
+            .find(|t| t.name == plan.tier)
+            .and_then(|t| t.resolve(&plan.overrides).ok())
+            .unwrap_or_default()
+    }
+
+    fn build(&self, opts: &DemoOptions, plan: &OrgPlan) -> DemoOrg {
+        let params = self.params_for(plan);
+        OrgGen::new(opts, plan, params, &self.releases, &self.msp).build()
+    }
 }
 
 type Time = DateTime<Utc>;
@@ -159,6 +342,11 @@ pub(crate) struct OrgGen<'a> {
     releases: &'a [Release],
     msp: &'a Msp,
     data: OrgData,
+    /// A benchmark size: bulkier records (hundreds of software installs
+    /// per computer, more tickets, accounts and changes). False for the
+    /// demo, whose output must not change.
+    bulk: bool,
+    size: Size,
 
     /// Directory and mail suite: "Microsoft 365" or "Google Workspace".
     suite: &'static str,
@@ -226,6 +414,8 @@ impl<'a> OrgGen<'a> {
             releases,
             msp,
             data: OrgData::default(),
+            bulk: opts.size != Size::Demo,
+            size: opts.size,
             suite,
             tenant,
             edr,
@@ -362,7 +552,35 @@ fn org_id(seed: u64, index: usize) -> Uuid {
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
-/// A sequential record id: `prefix-000042`.
+/// A sequential record id: `prefix-00042` for the `n`th record (from 0).
 fn seq_id(prefix: &str, n: usize) -> String {
-    format!("{prefix}-{:05}", n + 1)
+    num_id(prefix, 5, n + 1)
+}
+
+/// `prefix-n` with `n` zero-padded to `width` digits: what
+/// `format!("{prefix}-{n:0width$}")` gives, without the formatting
+/// machinery (ids are made for millions of rows).
+fn num_id(prefix: &str, width: usize, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let len = digits.len() - i;
+    let mut s = String::with_capacity(prefix.len() + 1 + len.max(width));
+    s.push_str(prefix);
+    s.push('-');
+    for _ in len..width {
+        s.push('0');
+    }
+    for &d in &digits[i..] {
+        s.push(d as char);
+    }
+    s
 }

@@ -4,7 +4,7 @@
 
 use super::estate::Platform;
 use super::profiles::Gap;
-use super::{OrgGen, Time, at, seq_id};
+use super::{OrgGen, Time, at, num_id, seq_id};
 use assay_core::records::{
     Alert, AssetKind, BackupJob, BackupRun, CapacityReading, CapacityThreshold, Change,
     ChangeOutcome, Level, Lifecycle, ManagedBy, Metric, Priority, RestoreTest, RunStatus,
@@ -15,6 +15,12 @@ use std::collections::BTreeMap;
 
 /// Days of history kept.
 const HISTORY_DAYS: i64 = 182;
+
+/// Benchmark sizes: user tickets per user and monitoring alerts per
+/// monitored asset in six months, and changes per user a month.
+const BULK_TICKETS_PER_USER: f64 = 18.5;
+const BULK_ALERTS_PER_ASSET: f64 = 14.0;
+const BULK_CHANGES_PER_USER: f64 = 0.52;
 
 /// (category, sub type, title)
 type Tpl = (&'static str, &'static str, &'static str);
@@ -163,7 +169,11 @@ struct ChangePlan {
 
 impl OrgGen<'_> {
     pub(super) fn backups(&mut self) {
-        let run_days = if self.plan.large { 91 } else { HISTORY_DAYS };
+        let run_days = if self.plan.large && !self.bulk {
+            91
+        } else {
+            HISTORY_DAYS
+        };
         let mut jobs: Vec<(String, Option<String>, bool, i64)> = Vec::new();
         for a in &self.data.assets {
             if a.lifecycle != Lifecycle::Active {
@@ -233,7 +243,7 @@ impl OrgGen<'_> {
                 let bytes =
                     size_gb * 1_073_741_824 + self.rng.range(0, 1 << 30) - k * (size_gb << 20);
                 self.data.backup_runs.push(BackupRun {
-                    id: format!("br-{:06}", self.data.backup_runs.len() + 1),
+                    id: num_id("br", 6, self.data.backup_runs.len() + 1),
                     job: job.clone(),
                     started_at: finished - Duration::minutes(minutes),
                     finished_at: Some(finished),
@@ -287,7 +297,11 @@ impl OrgGen<'_> {
     }
 
     pub(super) fn capacity(&mut self) {
-        let days = if self.plan.large { 91 } else { HISTORY_DAYS };
+        let days = if self.plan.large && !self.bulk {
+            91
+        } else {
+            HISTORY_DAYS
+        };
         let targets: Vec<(String, AssetKind)> = self
             .data
             .assets
@@ -356,7 +370,7 @@ impl OrgGen<'_> {
                         continue;
                     }
                     self.data.capacity_readings.push(CapacityReading {
-                        id: format!("cr-{:07}", self.data.capacity_readings.len() + 1),
+                        id: num_id("cr", 7, self.data.capacity_readings.len() + 1),
                         asset: asset.clone(),
                         metric,
                         taken_at,
@@ -413,7 +427,15 @@ impl OrgGen<'_> {
             }
         }
         let mut specs: Vec<Spec> = Vec::new();
-        let n = (self.current.len() as f64 * 3.3).round() as usize + 5;
+        // Tickets per user in six months, and the share of end-user
+        // incidents logged against the user's computer. The benchmark sizes
+        // run a busier service desk, as big MSPs do.
+        let (per_user, on_device) = if self.bulk {
+            (BULK_TICKETS_PER_USER, 0.3)
+        } else {
+            (3.3, 0.7)
+        };
+        let n = (self.current.len() as f64 * per_user).round() as usize + 5;
         for _ in 0..n {
             let mut d = self.rand_day(0, HISTORY_DAYS - 1);
             match d.weekday() {
@@ -436,7 +458,7 @@ impl OrgGen<'_> {
                 (TicketType::Request, *self.rng.pick(REQUESTS), p)
             };
             let person = *self.rng.pick(&self.current);
-            let asset = if incident && tpl.0 == "end-user" && self.rng.chance(0.7) {
+            let asset = if incident && tpl.0 == "end-user" && self.rng.chance(on_device) {
                 device[person].clone()
             } else {
                 None
@@ -461,7 +483,12 @@ impl OrgGen<'_> {
         let alerts = if monitored.is_empty() {
             0
         } else {
-            (monitored.len() as f64 * 1.2).round() as usize + 3
+            let per_asset = if self.bulk {
+                BULK_ALERTS_PER_ASSET
+            } else {
+                1.2
+            };
+            (monitored.len() as f64 * per_asset).round() as usize + 3
         };
         for _ in 0..alerts {
             let (asset, kind) = self.rng.pick(&monitored).clone();
@@ -529,9 +556,9 @@ impl OrgGen<'_> {
             0.01
         };
         for s in specs {
-            let id = format!("T-{}", 10001 + self.data.tickets.len());
+            let id = num_id("T", 0, 10001 + self.data.tickets.len());
             let title = match &s.asset {
-                Some(a) if s.ty == TicketType::Alert => format!("{} on {a}", s.tpl.2),
+                Some(a) if s.ty == TicketType::Alert => [s.tpl.2, " on ", a].concat(),
                 _ => s.tpl.2.to_string(),
             };
             self.push_ticket(
@@ -641,7 +668,7 @@ impl OrgGen<'_> {
                 .clone()
                 .unwrap_or_default();
             let opened = (third + Duration::hours(1)).min(self.now);
-            let id = format!("T-{}", 10001 + self.data.tickets.len());
+            let id = num_id("T", 0, 10001 + self.data.tickets.len());
             let tpl: Tpl = ("end-user", "recurring", "");
             self.push_ticket(
                 id.clone(),
@@ -698,7 +725,7 @@ impl OrgGen<'_> {
                     + Duration::days(7 - worked_on.weekday().num_days_from_monday() as i64);
                 let reviewed = monday <= self.today;
                 self.data.time_entries.push(TimeEntry {
-                    id: format!("te-{:06}", self.data.time_entries.len() + 1),
+                    id: num_id("te", 6, self.data.time_entries.len() + 1),
                     ticket: Some(id.clone()),
                     technician: self.data.people[tech].id.clone(),
                     worked_on,
@@ -764,7 +791,11 @@ impl OrgGen<'_> {
                 emergency: false,
             });
         }
-        let extra = 2 + self.current.len() / 25;
+        let extra = if self.bulk {
+            2 + (self.current.len() as f64 * BULK_CHANGES_PER_USER).round() as usize
+        } else {
+            2 + self.current.len() / 25
+        };
         for _ in 0..extra * 6 {
             let &(title, description, service, impact, risk) = self.rng.pick(CHANGES);
             let systems = match (service, &firewall, servers.first()) {
@@ -822,7 +853,7 @@ impl OrgGen<'_> {
             let skip_notice = unnotified && requested >= window && !self.provider;
             unnotified &= !skip_notice;
             self.data.changes.push(Change {
-                id: format!("CHG-{}", 2001 + self.data.changes.len()),
+                id: num_id("CHG", 0, 2001 + self.data.changes.len()),
                 title,
                 description: Some(description.to_string()),
                 systems,

@@ -2,7 +2,7 @@
 //! client) and contacts.
 
 use super::names::{CLIENT_TITLES, FIRST_NAMES, LAST_NAMES, STREETS, TOWNS};
-use super::{OrgGen, seq_id};
+use super::{OrgGen, scale, seq_id};
 use assay_core::records::{Contact, Person, PersonKind, Site};
 use chrono::NaiveDate;
 
@@ -36,10 +36,16 @@ impl OrgGen<'_> {
                 "Branch office",
                 "Warehouse",
                 "Regional office",
+                "Distribution centre",
+                "Northern office",
+                "Southern office",
+                "Training centre",
             ]
         };
         let n = if self.provider {
             2
+        } else if self.plan.large && self.bulk {
+            (1 + self.plan.size / 250).min(names.len())
         } else if self.plan.large {
             (1 + self.plan.size / 90).min(4)
         } else if self.rng.chance(0.1) {
@@ -73,7 +79,10 @@ impl OrgGen<'_> {
     }
 
     fn provider_staff(&mut self) {
+        // A bigger book needs more delivery staff.
+        let factor = scale::provider_staff_factor(self.size);
         for &(title, count, technical) in PROVIDER_ROLES {
+            let count = if count > 1 { count * factor } else { count };
             for _ in 0..count {
                 let joined = self.joined_date();
                 let i = self.person(PersonKind::Staff, title, joined, None, technical);
@@ -87,11 +96,12 @@ impl OrgGen<'_> {
             }
         }
         // Leavers of the last six months.
-        for title in [
+        let titles = [
             "Service Desk Technician",
             "Field Engineer",
             "Sales Executive",
-        ] {
+        ];
+        for &title in titles.iter().cycle().take(titles.len() * factor) {
             let joined = self.rand_day(400, 2000);
             let left = self.rand_day(10, 170);
             let i = self.person(
@@ -106,7 +116,12 @@ impl OrgGen<'_> {
     }
 
     fn client_users(&mut self) {
-        let users = ((self.plan.size as f64 * 0.63).round() as usize).max(4);
+        let per_device = if self.bulk {
+            scale::USERS_PER_DEVICE
+        } else {
+            0.63
+        };
+        let users = ((self.plan.size as f64 * per_device).round() as usize).max(4);
         for n in 0..users {
             let title = match n {
                 0 => "Managing Director",
@@ -131,7 +146,10 @@ impl OrgGen<'_> {
             self.leavers.push(i);
         }
         // The MSP's technicians who work on this client, as contractors.
-        let n = if self.plan.large { 5 } else { 3 };
+        let mut n = if self.plan.large { 5 } else { 3 };
+        if self.bulk {
+            n += self.plan.size / 400;
+        }
         let pool = self.msp.techs.len();
         if pool > 0 {
             let start = self.rng.below(pool as u64) as usize;

@@ -15,6 +15,7 @@ fn opts(seed: u64, clients: usize) -> DemoOptions {
         seed,
         clients,
         now: Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap(),
+        size: Size::Demo,
     }
 }
 
@@ -60,25 +61,34 @@ fn same_options_give_identical_output_and_another_seed_differs() {
 fn threaded_generation_matches_one_organisation_at_a_time() {
     let o = opts(9, 70);
     let orgs = generate(&o);
+    assert_eq!(orgs.len(), org_count(&o));
     assert_eq!(fingerprint(&orgs), fingerprint(&generate(&o)));
-    let releases = estate::releases(o.seed, o.now);
-    let msp = Msp::from_provider(&orgs[0].data);
-    let plans = profiles::plan_clients(o.seed, o.clients);
-    for i in [0, 35, 69] {
-        let plan = &plans[i];
-        let params = default_tiers()
-            .into_iter()
-            .find(|t| t.name == plan.tier)
-            .unwrap()
-            .resolve(&plan.overrides)
-            .unwrap();
-        let alone = OrgGen::new(&o, plan, params, &releases, &msp).build();
+    // Any order, repeated: the same organisation each time.
+    for i in [70, 0, 36, 1] {
+        let alone = generate_org(&o, i);
         assert_eq!(
             format!("{:?}", alone.data),
-            format!("{:?}", orgs[i + 1].data)
+            format!("{:?}", orgs[i].data),
+            "organisation {i}"
         );
-        assert_eq!(alone.org, orgs[i + 1].org);
+        assert_eq!(alone.org, orgs[i].org);
+        assert_eq!(alone.overrides, orgs[i].overrides);
+        assert_eq!(alone.profile, orgs[i].profile);
     }
+    // What the organisations share is computed once.
+    assert!(Arc::ptr_eq(&Shared::get(&o), &Shared::get(&o)));
+    // The provider's staff the clients see, taken from its first steps,
+    // are those of the whole provider.
+    let shared = Shared::get(&o);
+    let full = Msp::from_provider(&orgs[0].data);
+    assert_eq!(shared.msp.techs, full.techs);
+    assert_eq!(shared.msp.service_desk_manager, full.service_desk_manager);
+}
+
+#[test]
+#[should_panic(expected = "organisation 9 of 9")]
+fn generate_org_rejects_an_index_past_the_end() {
+    generate_org(&opts(1, 8), 9);
 }
 
 #[test]
@@ -151,8 +161,14 @@ fn twenty_five_clients_make_a_believable_msp() {
 
 #[test]
 fn references_point_at_records_of_the_same_organisation() {
-    let orgs = generate(&opts(11, 25));
-    for o in &orgs {
+    let o = opts(11, 25);
+    assert_references_consistent(&generate(&o), o.now);
+}
+
+/// Every reference names a record of the same organisation, ids are
+/// unique and non-empty, and nothing happens after `now`.
+fn assert_references_consistent(orgs: &[DemoOrg], now: DateTime<Utc>) {
+    for o in orgs {
         let d = &o.data;
         let slug = &o.org.slug;
         fn ids<'a, T>(
@@ -274,7 +290,6 @@ fn references_point_at_records_of_the_same_organisation() {
             check(&sites, x.site.as_deref(), "wireless_network.site");
         }
         // Nothing happens after `now`.
-        let now = opts(11, 25).now;
         assert!(
             d.tickets
                 .iter()
@@ -453,6 +468,7 @@ fn the_compliant_client_meets_everything_whatever_the_seed() {
             seed,
             clients: 12,
             now,
+            size: Size::Demo,
         };
         let orgs = generate(&o);
         let results = evaluate_all(&orgs, o.now);
@@ -534,4 +550,116 @@ fn every_gap_fails_a_requirement() {
             assert!(!ids.is_empty(), "seed {seed}: {gap:?} fails nothing");
         }
     }
+}
+
+fn sized(seed: u64, size: Size) -> DemoOptions {
+    DemoOptions {
+        // Ignored by the benchmark sizes.
+        clients: 3,
+        size,
+        ..opts(seed, 0)
+    }
+}
+
+#[test]
+fn benchmark_size_s_is_a_small_msp_generated_one_organisation_at_a_time() {
+    let o = sized(5, Size::S);
+    assert_eq!(org_count(&o), 21);
+    let orgs = generate(&o);
+    assert_eq!(orgs.len(), 21);
+    assert_eq!(orgs[0].org.kind, OrgKind::Provider);
+    let assets: Vec<usize> = orgs.iter().map(|o| o.data.assets.len()).collect();
+    // One at a time, out of order, and again: the same organisations (the
+    // largest client, a small one and the provider).
+    let largest = (1..21).max_by_key(|&i| assets[i]).unwrap();
+    let smallest = (1..21).min_by_key(|&i| assets[i]).unwrap();
+    for i in [largest, smallest, 0] {
+        let alone = generate_org(&o, i);
+        assert_eq!(alone.org, orgs[i].org);
+        assert_eq!(
+            format!("{:?}", alone.data),
+            format!("{:?}", orgs[i].data),
+            "organisation {i}"
+        );
+    }
+    let other = generate_org(&sized(6, Size::S), smallest);
+    assert_ne!(other.org.id, orgs[smallest].org.id);
+
+    let total: usize = assets.iter().sum();
+    assert!((800..=1200).contains(&total), "{total} assets");
+    // Most clients small, a few large.
+    let mut clients = assets[1..].to_vec();
+    clients.sort();
+    assert!(clients[10] <= 60 && clients[19] >= 150, "{clients:?}");
+    // The gap profiles spread as in the demo.
+    let profiles: BTreeSet<_> = orgs.iter().map(|o| o.profile).collect();
+    assert_eq!(profiles.len(), 11, "{profiles:?}");
+    // Bulk: hundreds of installs per computer, several updates a month.
+    let c = counts(&orgs);
+    for (kind, n) in &c {
+        assert!(*n > 0, "no {kind} records");
+    }
+    let per = |kind: &str| c[kind] as f64 / total as f64;
+    assert!((200.0..=400.0).contains(&per("software_install")), "{c:?}");
+    assert!((20.0..=50.0).contains(&per("update")), "{c:?}");
+    assert!((10.0..=30.0).contains(&per("ticket")), "{c:?}");
+    for o in &orgs[1..] {
+        let mut installs: HashMap<&str, usize> = HashMap::new();
+        for s in &o.data.software {
+            *installs.entry(s.asset.as_str()).or_default() += 1;
+        }
+        for a in o.data.assets.iter().filter(|a| {
+            a.lifecycle == Lifecycle::Active && a.kind == AssetKind::Laptop && a.owner.is_some()
+        }) {
+            let n = installs.get(a.id.as_str()).copied().unwrap_or(0);
+            assert!((150..=600).contains(&n), "{}: {n} installs", a.name);
+        }
+    }
+    assert_references_consistent(&orgs, o.now);
+}
+
+#[test]
+fn benchmark_sizes_fix_their_clients_and_spread_their_endpoints() {
+    for (size, clients, endpoints, largest) in [
+        (Size::S, 20, 1_000, 250),
+        (Size::M, 200, 20_000, 1_600),
+        (Size::L, 1000, 100_000, 3_000),
+    ] {
+        let o = sized(1, size);
+        assert_eq!(org_count(&o), clients + 1);
+        assert_eq!(size.target_endpoints(), Some(endpoints));
+        // The planned client sizes, without generating any records.
+        let plans = scale::plan_clients(o.seed, size);
+        assert_eq!(plans.len(), clients);
+        let sum: usize = plans.iter().map(|p| p.size).sum();
+        assert!(
+            sum.abs_diff(endpoints) * 100 <= endpoints * 3,
+            "{size:?}: {sum}"
+        );
+        assert!(plans.iter().all(|p| p.size <= largest), "{size:?}");
+        // The demo's profile mix: about a third of clients show a named gap.
+        let named = plans
+            .iter()
+            .filter(|p| p.profile != profiles::Profile::MostlyGood)
+            .count();
+        assert!(
+            named * 100 >= clients * 25 && named * 100 <= clients * 55,
+            "{size:?}: {named}"
+        );
+    }
+    assert_eq!(org_count(&sized(1, Size::Demo)), 4);
+    for size in [Size::Demo, Size::S, Size::M, Size::L] {
+        assert_eq!(size.name().to_lowercase().parse::<Size>(), Ok(size));
+        assert_eq!(size.to_string().parse::<Size>(), Ok(size));
+    }
+    assert!("XL".parse::<Size>().is_err());
+}
+
+#[test]
+fn ids_read_as_formatted() {
+    for n in [0, 1, 9, 10, 99_999, 100_000, 1_234_567, usize::MAX] {
+        assert_eq!(num_id("sw", 6, n), format!("sw-{n:06}"));
+        assert_eq!(num_id("T", 0, n), format!("T-{n}"));
+    }
+    assert_eq!(seq_id("p", 41), "p-00042");
 }

@@ -1,0 +1,265 @@
+//! Runs the benchmark phases on a fresh database and collects the figures.
+
+use crate::baseline;
+use crate::memory;
+use assay_core::catalogue::{Catalogue, Framework};
+use assay_core::records::{Record, RecordKind, Update};
+use assay_ingest::demo::{DemoOptions, Size, generate_org, org_count};
+use assay_store::evaluation::{self, Timings};
+use assay_store::{Actor, ImportMode, NewOrg, Scope, SqliteStore, Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("SQL baseline: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("catalogue: {0}")]
+    Catalogue(#[from] assay_core::catalogue::CatalogueError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// What to run.
+pub struct BenchOptions {
+    pub size: Size,
+    pub seed: u64,
+    /// Where the database file goes (created; must not hold one already).
+    pub dir: PathBuf,
+    /// The evaluation time; the generated history runs back from it.
+    pub now: DateTime<Utc>,
+    /// How many times the one-organisation re-evaluation is repeated.
+    pub repeats: usize,
+}
+
+/// A timed phase: how long it took and, where measured, the peak resident
+/// memory of the process during it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Phase {
+    pub wall: Duration,
+    pub peak_rss: Option<u64>,
+}
+
+/// Every figure the benchmark produces.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub organisations: usize,
+    pub assets: u64,
+    pub rows: u64,
+    pub generate: Phase,
+    pub load: Phase,
+    pub full: Phase,
+    pub full_timings: Timings,
+    pub full_sql: Phase,
+    /// Median of the repeats.
+    pub one_org: Phase,
+    pub one_org_sql: Phase,
+    pub one_org_name: String,
+    pub one_org_rows: u64,
+    pub db_bytes: u64,
+}
+
+impl Figures {
+    pub fn load_rows_per_sec(&self) -> f64 {
+        self.rows as f64 / self.load.wall.as_secs_f64().max(1e-9)
+    }
+}
+
+fn timed<T>(f: impl FnOnce() -> Result<T, BenchError>) -> Result<(T, Phase), BenchError> {
+    memory::reset_peak();
+    let started = Instant::now();
+    let value = f()?;
+    Ok((
+        value,
+        Phase {
+            wall: started.elapsed(),
+            peak_rss: memory::peak_rss(),
+        },
+    ))
+}
+
+fn db_size(path: &Path) -> u64 {
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Generates and loads the MSP one organisation at a time. Returns the
+/// largest client's id and slug, and the time spent generating.
+fn load(
+    store: &dyn Store,
+    actor: &Actor,
+    opts: &DemoOptions,
+    figures: &mut Figures,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<(Uuid, String, Duration), BenchError> {
+    let total = org_count(opts);
+    let mut generating = Duration::ZERO;
+    let mut largest = (Uuid::nil(), String::new(), 0u64);
+    for i in 0..total {
+        let started = Instant::now();
+        let d = generate_org(opts, i);
+        generating += started.elapsed();
+        let o = &d.org;
+        let new = NewOrg {
+            slug: o.slug.clone(),
+            name: o.name.clone(),
+            kind: o.kind,
+            tier: o.tier.clone(),
+            contracted_endpoints: o.contracted_endpoints,
+        };
+        let created = store
+            .create_orgs(actor, &[(new, d.overrides.clone())])?
+            .remove(0);
+        let mut org_rows = 0u64;
+        for kind in RecordKind::ALL {
+            let rows = d.data.rows(*kind);
+            if !rows.is_empty() {
+                org_rows += store.import_rows(
+                    actor,
+                    &Scope::All,
+                    created.id,
+                    *kind,
+                    &rows,
+                    ImportMode::Insert,
+                )? as u64;
+            }
+        }
+        figures.rows += org_rows;
+        figures.assets += d.data.assets.len() as u64;
+        if o.kind == assay_core::org::OrgKind::Client && org_rows > largest.2 {
+            largest = (created.id, o.slug.clone(), org_rows);
+        }
+        progress("load", i + 1, total);
+    }
+    figures.organisations = total;
+    figures.one_org_rows = largest.2;
+    Ok((largest.0, largest.1, generating))
+}
+
+/// Marks one of the organisation's updates as installed now: the "one record
+/// changes" of the re-evaluation figure.
+fn change_one_record(
+    store: &dyn Store,
+    actor: &Actor,
+    org: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), BenchError> {
+    let data = store.load_org_data(&Scope::All, org)?;
+    let mut update: Update = data
+        .updates
+        .iter()
+        .find(|u| u.installed.is_none())
+        .or(data.updates.first())
+        .cloned()
+        .ok_or_else(|| BenchError::Setup("the organisation has no updates to change".into()))?;
+    update.installed = Some(now);
+    store.import_rows(
+        actor,
+        &Scope::All,
+        org,
+        RecordKind::Update,
+        &[update.to_row()],
+        ImportMode::Upsert,
+    )?;
+    Ok(())
+}
+
+fn median(mut phases: Vec<Phase>) -> Phase {
+    phases.sort_by_key(|p| p.wall);
+    phases.get(phases.len() / 2).copied().unwrap_or_default()
+}
+
+/// Runs every phase and returns the figures. `progress` is told
+/// (phase, done, total) as the load goes.
+pub fn run(
+    opts: &BenchOptions,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<Figures, BenchError> {
+    std::fs::create_dir_all(&opts.dir)?;
+    let path = opts.dir.join("bench.db");
+    if path.exists() {
+        return Err(BenchError::Setup(format!(
+            "{} exists already; give an empty --dir",
+            path.display()
+        )));
+    }
+    let store = SqliteStore::open(&path)?;
+    let actor = Actor::new("bench", "bench");
+    let catalogue = Catalogue::builtin()?;
+    let frameworks: Vec<&Framework> = catalogue.frameworks.iter().collect();
+    let demo = DemoOptions {
+        seed: opts.seed,
+        clients: 0,
+        now: opts.now,
+        size: opts.size,
+    };
+    let mut figures = Figures::default();
+
+    let ((org, slug, generating), load_phase) =
+        timed(|| load(&store, &actor, &demo, &mut figures, progress))?;
+    figures.generate = Phase {
+        wall: generating,
+        peak_rss: None,
+    };
+    figures.load = Phase {
+        wall: load_phase.wall.saturating_sub(generating),
+        peak_rss: load_phase.peak_rss,
+    };
+    figures.one_org_name = slug;
+
+    let (out, full) = timed(|| {
+        Ok(evaluation::run(
+            &store,
+            &Scope::All,
+            &actor,
+            &frameworks,
+            None,
+            opts.now,
+            &|done, total| progress("evaluate", done, total),
+        )?)
+    })?;
+    figures.full = full;
+    figures.full_timings = out.timings;
+    drop(out);
+
+    let conn = baseline::open(&path)?;
+    let now = opts.now;
+    figures.full_sql = timed(|| Ok(baseline::run(&conn, now, None)?))?.1;
+
+    let org_text = org.to_string();
+    let mut one = Vec::new();
+    let mut one_sql = Vec::new();
+    for _ in 0..opts.repeats.max(1) {
+        change_one_record(&store, &actor, org, now)?;
+        one.push(
+            timed(|| {
+                Ok(evaluation::run(
+                    &store,
+                    &Scope::All,
+                    &actor,
+                    &frameworks,
+                    Some(&[org]),
+                    now,
+                    &|_, _| {},
+                )?)
+            })?
+            .1,
+        );
+        one_sql.push(timed(|| Ok(baseline::run(&conn, now, Some(&org_text))?))?.1);
+    }
+    figures.one_org = median(one);
+    figures.one_org_sql = median(one_sql);
+    drop(conn);
+    drop(store);
+    figures.db_bytes = db_size(&path);
+    Ok(figures)
+}

@@ -1,0 +1,121 @@
+//! Printing the figures: a plain-text report and JSON.
+
+use crate::harness::{Figures, Phase};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 1.0 {
+        format!("{:.1} ms", s * 1000.0)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or_else(
+        || "n/a".into(),
+        |b| format!("{:.0} MiB", b as f64 / (1 << 20) as f64),
+    )
+}
+
+fn ratio(assay: &Phase, sql: &Phase) -> f64 {
+    assay.wall.as_secs_f64() / sql.wall.as_secs_f64().max(1e-9)
+}
+
+/// A report that fits a terminal.
+pub fn text(f: &Figures, size: &str) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(format!(
+        "size {size}: {} organisations, {} assets, {} records; database {:.1} GiB",
+        f.organisations,
+        f.assets,
+        f.rows,
+        f.db_bytes as f64 / (1u64 << 30) as f64
+    ));
+    line(format!(
+        "{:<44} {:>12} {:>12} {:>12} {:>10}",
+        "figure", "assay", "peak memory", "plain SQL", "assay/SQL"
+    ));
+    line(format!(
+        "{:<44} {:>12}",
+        "generate (not part of Assay)",
+        secs(f.generate.wall)
+    ));
+    line(format!(
+        "{:<44} {:>12} {:>12}",
+        format!("load ({:.0} rows/s)", f.load_rows_per_sec()),
+        secs(f.load.wall),
+        mib(f.load.peak_rss)
+    ));
+    line(format!(
+        "{:<44} {:>12} {:>12} {:>12} {:>10.2}",
+        "full evaluation, every org × 3 frameworks",
+        secs(f.full.wall),
+        mib(f.full.peak_rss),
+        secs(f.full_sql.wall),
+        ratio(&f.full, &f.full_sql)
+    ));
+    line(format!(
+        "{:<44} {:>12}",
+        "  of which: reading records",
+        secs(f.full_timings.load)
+    ));
+    line(format!(
+        "{:<44} {:>12}",
+        "  of which: engine",
+        secs(f.full_timings.evaluate)
+    ));
+    line(format!(
+        "{:<44} {:>12}",
+        "  of which: storing the run",
+        secs(f.full_timings.save)
+    ));
+    line(format!(
+        "{:<44} {:>12} {:>12} {:>12} {:>10.2}",
+        format!(
+            "one org after one change ({}, {} records)",
+            f.one_org_name, f.one_org_rows
+        ),
+        secs(f.one_org.wall),
+        mib(f.one_org.peak_rss),
+        secs(f.one_org_sql.wall),
+        ratio(&f.one_org, &f.one_org_sql)
+    ));
+    out
+}
+
+fn phase(p: &Phase) -> Value {
+    json!({"seconds": p.wall.as_secs_f64(), "peak_rss_bytes": p.peak_rss})
+}
+
+/// The figures as JSON.
+pub fn json(f: &Figures, size: &str) -> Value {
+    json!({
+        "size": size,
+        "organisations": f.organisations,
+        "assets": f.assets,
+        "records": f.rows,
+        "database_bytes": f.db_bytes,
+        "generate": phase(&f.generate),
+        "load": phase(&f.load),
+        "load_rows_per_second": f.load_rows_per_sec(),
+        "full_evaluation": phase(&f.full),
+        "full_evaluation_breakdown_seconds": {
+            "reading_records": f.full_timings.load.as_secs_f64(),
+            "engine": f.full_timings.evaluate.as_secs_f64(),
+            "storing_run": f.full_timings.save.as_secs_f64(),
+        },
+        "full_evaluation_sql": phase(&f.full_sql),
+        "full_evaluation_ratio": ratio(&f.full, &f.full_sql),
+        "one_org": {"organisation": f.one_org_name, "records": f.one_org_rows},
+        "one_org_evaluation": phase(&f.one_org),
+        "one_org_evaluation_sql": phase(&f.one_org_sql),
+        "one_org_evaluation_ratio": ratio(&f.one_org, &f.one_org_sql),
+    })
+}

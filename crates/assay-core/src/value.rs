@@ -111,9 +111,45 @@ fn parse_bool(s: &str) -> Result<bool, String> {
     }
 }
 
+/// Digits `b[from..to]` as a number, if they are all ASCII digits.
+fn digits(b: &[u8], from: usize, to: usize) -> Option<u32> {
+    b.get(from..to)?.iter().try_fold(0u32, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// The exact `YYYY-MM-DD` form, without chrono's format parser (this runs
+/// for every date cell read from the database).
+fn fast_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(b, 0, 4)? as i32, digits(b, 5, 7)?, digits(b, 8, 10)?)
+}
+
+/// The exact `YYYY-MM-DDTHH:MM:SSZ` form Assay stores times in.
+fn fast_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_opt(
+        digits(b, 11, 13)?,
+        digits(b, 14, 16)?,
+        digits(b, 17, 19)?,
+    )?;
+    Some(fast_date(b)?.and_time(time).and_utc())
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+    let t = s.trim();
+    if t.len() == 10
+        && let Some(d) = fast_date(t.as_bytes())
+    {
+        return Ok(d);
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
 }
 
@@ -121,6 +157,9 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// bare date taken as midnight UTC.
 pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
+    if let Some(t) = fast_timestamp(s) {
+        return Ok(t);
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
@@ -389,6 +428,27 @@ mod tests {
         assert_eq!(format_timestamp(&t), "2026-01-02T02:04:05Z");
         let d = parse_timestamp("2026-01-02").unwrap();
         assert_eq!(format_timestamp(&d), "2026-01-02T00:00:00Z");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_chrono_and_reject_impossible_values() {
+        for d in ["2026-01-02", "2024-02-29", "1999-12-31"] {
+            assert_eq!(
+                parse_date(d),
+                Ok(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())
+            );
+        }
+        for bad in ["2026-02-30", "2023-02-29", "2026-13-01", "20x6-01-01"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        let t = parse_timestamp("2026-03-04T05:06:07Z").unwrap();
+        assert_eq!(
+            t,
+            DateTime::parse_from_rfc3339("2026-03-04T05:06:07Z")
+                .unwrap()
+                .with_timezone(&Utc)
+        );
+        assert!(parse_timestamp("2026-03-04T25:06:07Z").is_err());
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn load(
     actor: &Actor,
     opts: &DemoOptions,
     figures: &mut Figures,
-    progress: &dyn Fn(&str, usize, usize),
+    progress: &(dyn Fn(&str, usize, usize) + Sync),
 ) -> Result<(Uuid, String, Duration), BenchError> {
     let total = org_count(opts);
     let mut generating = Duration::ZERO;
@@ -182,7 +182,7 @@ fn median(mut phases: Vec<Phase>) -> Phase {
 /// (phase, done, total) as the load goes.
 pub fn run(
     opts: &BenchOptions,
-    progress: &dyn Fn(&str, usize, usize),
+    progress: &(dyn Fn(&str, usize, usize) + Sync),
 ) -> Result<Figures, BenchError> {
     std::fs::create_dir_all(&opts.dir)?;
     let path = opts.dir.join("bench.db");

@@ -9,6 +9,8 @@ use assay_core::engine::{EvalInput, FrameworkResult, evaluate_org};
 use assay_core::org::{OrgKind, Organisation};
 use assay_core::params::{Params, Tier};
 use chrono::{DateTime, Utc};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -85,6 +87,71 @@ fn evaluate_one(
     Ok(results)
 }
 
+/// Evaluates `orgs` on parallel workers (one per core, at most two: the
+/// store's reader connections), keeping their order. The provider's results,
+/// already computed, are reused for the provider itself.
+fn evaluate_all(
+    env: &EvalEnv,
+    orgs: &[Organisation],
+    provider_org: &Option<Organisation>,
+    provider_results: Option<&[FrameworkResult]>,
+    timings: &mut Timings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<(Organisation, Vec<FrameworkResult>)>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 2)
+        .min(orgs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Result<Vec<FrameworkResult>>>>> =
+        orgs.iter().map(|_| Mutex::new(None)).collect();
+    let worker_timings: Vec<Timings> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut t = Timings::default();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(org) = orgs.get(i) else { break };
+                        let r = match (provider_org, provider_results) {
+                            (Some(p), Some(pr)) if p.id == org.id => Ok(pr.to_vec()),
+                            _ => evaluate_one(env, org, provider_results, &mut t),
+                        };
+                        let failed = r.is_err();
+                        if let Ok(mut slot) = slots[i].lock() {
+                            *slot = Some(r);
+                        }
+                        progress(done.fetch_add(1, Ordering::Relaxed) + 1, orgs.len());
+                        if failed {
+                            // Stop handing out work; the error is reported below.
+                            next.store(orgs.len(), Ordering::Relaxed);
+                        }
+                    }
+                    t
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    // Per-phase times add up across workers (CPU time rather than wall time).
+    for t in worker_timings {
+        timings.load += t.load;
+        timings.evaluate += t.evaluate;
+    }
+    let mut results = Vec::with_capacity(orgs.len());
+    for (org, slot) in orgs.iter().zip(slots) {
+        let r = slot.into_inner().ok().flatten().ok_or_else(|| {
+            StoreError::Database(format!("organisation {} was not evaluated", org.slug))
+        })??;
+        results.push((org.clone(), r));
+    }
+    Ok(results)
+}
+
 /// Evaluates `targets` (all organisations in scope when `None`) against
 /// `frameworks` as of `now`, stores the run and returns it. `progress` is
 /// called after each organisation with (done, total).
@@ -95,7 +162,7 @@ pub fn run(
     frameworks: &[&Framework],
     targets: Option<&[Uuid]>,
     now: DateTime<Utc>,
-    progress: &dyn Fn(usize, usize),
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RunOutput> {
     let started_at = Utc::now();
     let mut timings = Timings::default();
@@ -126,15 +193,14 @@ pub fn run(
         scope,
         ..provider_env
     };
-    let mut results = Vec::with_capacity(orgs.len());
-    for (i, org) in orgs.iter().enumerate() {
-        let r = match (&provider_org, &provider_results) {
-            (Some(p), Some(pr)) if p.id == org.id => pr.clone(),
-            _ => evaluate_one(&env, org, provider_results.as_deref(), &mut timings)?,
-        };
-        results.push((org.clone(), r));
-        progress(i + 1, orgs.len());
-    }
+    let results = evaluate_all(
+        &env,
+        &orgs,
+        &provider_org,
+        provider_results.as_deref(),
+        &mut timings,
+        progress,
+    )?;
     let run = RunInfo {
         id: Uuid::now_v7(),
         evaluated_at: now,

@@ -14,7 +14,7 @@ use assay_core::records::{OrgData, RecordKind, Row};
 use assay_core::value::{format_timestamp, parse_date};
 use chrono::{DateTime, Utc};
 use convert::{parse_time_col, parse_uuid_col};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,8 +27,16 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_records.sql")),
 ];
 
+/// Connections opened for reading beside the one writer, so that several
+/// organisations can be loaded at once (WAL lets readers run alongside it).
+const READERS: usize = 2;
+
 pub struct SqliteStore {
+    /// The one connection that writes (and reads elsewhere).
     conn: Mutex<Connection>,
+    /// Read-only connections for loading organisations' records; empty for
+    /// an in-memory database, which cannot be shared between connections.
+    readers: Vec<Mutex<Connection>>,
 }
 
 impl SqliteStore {
@@ -39,7 +47,16 @@ impl SqliteStore {
                 StoreError::Database(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
-        Self::init(Connection::open(path)?)
+        let mut store = Self::init(Connection::open(path)?)?;
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(10))?;
+            store.readers.push(Mutex::new(reader));
+        }
+        Ok(store)
     }
 
     /// An in-memory database, for tests.
@@ -54,9 +71,25 @@ impl SqliteStore {
         )?;
         let store = SqliteStore {
             conn: Mutex::new(conn),
+            readers: Vec::new(),
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// A free reader connection (waiting for the first if all are busy), or
+    /// the writer's when there are none.
+    fn reader(&self) -> Result<MutexGuard<'_, Connection>> {
+        let poisoned = |_| StoreError::Database("connection lock poisoned".into());
+        for r in &self.readers {
+            if let Ok(guard) = r.try_lock() {
+                return Ok(guard);
+            }
+        }
+        match self.readers.first() {
+            Some(r) => r.lock().map_err(poisoned),
+            None => self.conn(),
+        }
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
@@ -624,7 +657,9 @@ impl Store for SqliteStore {
     }
 
     fn load_org_data(&self, scope: &Scope, org: Uuid) -> Result<OrgData> {
-        let conn = self.conn()?;
+        let reader = self.reader()?;
+        // One read transaction: every kind is read from the same snapshot.
+        let conn = reader.unchecked_transaction()?;
         check_org(&conn, scope, org)?;
         let mut data = OrgData::default();
         for kind in RecordKind::ALL {

@@ -547,3 +547,51 @@ fn organisations_and_tiers_export_and_import_as_files() {
     env.ok(&["tier", "import", &gold]);
     assert!(env.ok(&["tier", "list"]).contains("Gold"));
 }
+
+#[test]
+fn bench_size_s_reports_every_figure_with_its_sql_ratio() {
+    let env = Env::new();
+    let dir = env.dir.path().join("bench");
+    let out = env.json(&[
+        "bench",
+        "--size",
+        "s",
+        "--repeats",
+        "1",
+        "--format",
+        "json",
+        "--dir",
+        path(&dir),
+    ]);
+    assert_eq!(out["organisations"], 21);
+    assert!(
+        out["records"].as_u64().is_some_and(|n| n > 100_000),
+        "{out}"
+    );
+    assert!(
+        out["load_rows_per_second"]
+            .as_f64()
+            .is_some_and(|r| r > 0.0)
+    );
+    for figure in ["full_evaluation", "one_org_evaluation"] {
+        assert!(
+            out[figure]["seconds"].as_f64().is_some_and(|s| s > 0.0),
+            "{figure}"
+        );
+        assert!(
+            out[format!("{figure}_sql").as_str()]["seconds"]
+                .as_f64()
+                .is_some_and(|s| s > 0.0),
+            "{figure}"
+        );
+        assert!(
+            out[format!("{figure}_ratio").as_str()]
+                .as_f64()
+                .is_some_and(|r| r > 0.0),
+            "{figure}"
+        );
+    }
+    assert!(out["database_bytes"].as_u64().is_some_and(|b| b > 0));
+    let again = env.fails(&["bench", "--size", "s", "--dir", path(&dir)]);
+    assert!(again.contains("exists already"), "{again}");
+}

@@ -204,54 +204,40 @@ fn a_failed_import_writes_nothing() {
     assert_eq!(count(&store, a.id, RecordKind::Site), 1);
 }
 
+fn new_org(slug: &str, kind: OrgKind, tier: Option<&str>) -> NewOrg {
+    NewOrg {
+        slug: slug.into(),
+        name: "x".into(),
+        kind,
+        tier: tier.map(String::from),
+        contracted_endpoints: None,
+    }
+}
+
 #[test]
 fn organisations_are_validated() {
     let store = SqliteStore::open_in_memory().unwrap();
     org(&store, "msp", OrgKind::Provider);
-    let second = store.create_org(
-        &actor(),
-        NewOrg {
-            slug: "msp2".into(),
-            name: "x".into(),
-            kind: OrgKind::Provider,
-            tier: None,
-            contracted_endpoints: None,
-        },
-    );
+    let second = store.create_org(&actor(), new_org("msp2", OrgKind::Provider, None));
     assert!(matches!(second, Err(StoreError::Conflict(_))));
-    let dup = store.create_org(
-        &actor(),
-        NewOrg {
-            slug: "msp".into(),
-            name: "x".into(),
-            kind: OrgKind::Client,
-            tier: None,
-            contracted_endpoints: None,
-        },
-    );
+    let dup = store.create_org(&actor(), new_org("msp", OrgKind::Client, None));
     assert!(matches!(dup, Err(StoreError::Conflict(_))));
-    let tier = store.create_org(
-        &actor(),
-        NewOrg {
-            slug: "c".into(),
-            name: "x".into(),
-            kind: OrgKind::Client,
-            tier: Some("Gold".into()),
-            contracted_endpoints: None,
-        },
-    );
+    let tier = store.create_org(&actor(), new_org("c", OrgKind::Client, Some("Gold")));
     assert!(matches!(tier, Err(StoreError::Invalid(m)) if m.contains("Gold")));
-    let slug = store.create_org(
-        &actor(),
-        NewOrg {
-            slug: "Bad Slug".into(),
-            name: "x".into(),
-            kind: OrgKind::Client,
-            tier: None,
-            contracted_endpoints: None,
-        },
-    );
+    let slug = store.create_org(&actor(), new_org("Bad Slug", OrgKind::Client, None));
     assert!(matches!(slug, Err(StoreError::Invalid(_))));
+    let many = store.create_orgs(
+        &actor(),
+        &[
+            (new_org("ok1", OrgKind::Client, None), Default::default()),
+            (new_org("msp", OrgKind::Client, None), Default::default()),
+        ],
+    );
+    assert!(matches!(many, Err(StoreError::Conflict(_))));
+    assert!(
+        store.org_by_slug(&Scope::All, "ok1").is_err(),
+        "a refused batch creates nothing"
+    );
 }
 
 #[test]

@@ -22,6 +22,25 @@ fn org_id(ctx: &Ctx, slug: &str) -> Result<assay_core::org::Organisation> {
         .map_err(|_| anyhow!("unknown organisation '{slug}'"))
 }
 
+/// A file to read.
+#[derive(Args)]
+pub struct FileIn {
+    file: PathBuf,
+    /// File format; by default taken from the file's extension.
+    #[arg(long)]
+    format: Option<FileFormat>,
+}
+
+/// Where and how to write.
+#[derive(Args)]
+pub struct FileOut {
+    #[arg(long, value_enum, default_value = "csv")]
+    format: FileFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 pub enum OrgCommand {
     /// Add an organisation.
@@ -40,18 +59,9 @@ pub enum OrgCommand {
         contracted_endpoints: Option<i64>,
     },
     /// Create organisations from a file (slug,name,kind,tier,contracted_endpoints,overrides), all or none.
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        format: Option<FileFormat>,
-    },
+    Import(FileIn),
     /// Write every organisation with its tier and overrides as CSV or JSON.
-    Export {
-        #[arg(long, value_enum, default_value = "csv")]
-        format: FileFormat,
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
+    Export(FileOut),
     /// List organisations.
     List {
         #[arg(long, value_enum, default_value = "table")]
@@ -93,7 +103,7 @@ pub fn org(ctx: &Ctx, c: OrgCommand) -> Result<()> {
             )?;
             println!("added {} organisation {} ({})", o.kind, o.slug, o.id);
         }
-        OrgCommand::Import { file, format } => {
+        OrgCommand::Import(FileIn { file, format }) => {
             let (format, bytes) = read_input(&file, format)?;
             let n = settings_io::import_orgs(ctx.store.as_ref(), &ctx.actor, format, &bytes)
                 .with_context(|| {
@@ -101,7 +111,7 @@ pub fn org(ctx: &Ctx, c: OrgCommand) -> Result<()> {
                 })?;
             println!("created {n} organisation(s)");
         }
-        OrgCommand::Export { format, output } => {
+        OrgCommand::Export(FileOut { format, output }) => {
             let mut out = open_output(output.as_deref())?;
             settings_io::export_orgs(ctx.store.as_ref(), &Scope::All, format.into(), &mut out)?;
             out.flush()?;
@@ -159,18 +169,9 @@ pub enum TierCommand {
         value: i64,
     },
     /// Create or replace tiers from a file (name,about,parameters), all or none.
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        format: Option<FileFormat>,
-    },
+    Import(FileIn),
     /// Write every tier with its parameters as CSV or JSON.
-    Export {
-        #[arg(long, value_enum, default_value = "csv")]
-        format: FileFormat,
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
+    Export(FileOut),
 }
 
 pub fn tier(ctx: &Ctx, c: TierCommand) -> Result<()> {
@@ -213,13 +214,13 @@ pub fn tier(ctx: &Ctx, c: TierCommand) -> Result<()> {
             ctx.store.set_tier_param(&ctx.actor, &tier, &param, value)?;
             println!("{tier}: {param} = {value}");
         }
-        TierCommand::Import { file, format } => {
+        TierCommand::Import(FileIn { file, format }) => {
             let (format, bytes) = read_input(&file, format)?;
             let n = settings_io::import_tiers(ctx.store.as_ref(), &ctx.actor, format, &bytes)
                 .with_context(|| format!("{} rejected; no tier was changed", file.display()))?;
             println!("stored {n} tier(s)");
         }
-        TierCommand::Export { format, output } => {
+        TierCommand::Export(FileOut { format, output }) => {
             let mut out = open_output(output.as_deref())?;
             settings_io::export_tiers(ctx.store.as_ref(), format.into(), &mut out)?;
             out.flush()?;

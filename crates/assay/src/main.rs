@@ -7,6 +7,7 @@ mod demo;
 mod evaluate;
 mod output;
 mod records;
+mod serve;
 
 use anyhow::{Context, Result, bail};
 use assay_core::catalogue::Catalogue;
@@ -76,6 +77,8 @@ enum Command {
     Runs(admin::RunsArgs),
     /// Measure load, evaluation and re-evaluation speed on a generated MSP (s, m or l).
     Bench(bench::BenchArgs),
+    /// Serve the HTTP API.
+    Serve(serve::ServeArgs),
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -165,6 +168,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Exception(c) => admin::exception(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),
         Command::Runs(a) => admin::runs(&ctx, a),
+        Command::Serve(a) => serve::run(ctx, a),
         Command::Kinds(_) | Command::Frameworks(_) | Command::Bench(_) => Ok(()),
     }
 }

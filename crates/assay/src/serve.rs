@@ -1,0 +1,59 @@
+//! `assay serve`: the HTTP API.
+
+use crate::Ctx;
+use anyhow::{Context, Result};
+use assay_server::{AppState, ServerConfig};
+use clap::Args;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Serve the JSON API under /api/v1, with /healthz and /readyz. Every
+/// setting can also come from the environment (ASSAY_…); flags win.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ASSAY_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "ASSAY_BODY_LIMIT", default_value_t = 10 << 20)]
+    body_limit: usize,
+    /// A request taking longer than this many seconds is answered 408.
+    #[arg(long, env = "ASSAY_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+    /// A session unused for this many minutes expires.
+    #[arg(long, env = "ASSAY_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: u64,
+    /// A session expires this many hours after login.
+    #[arg(long, env = "ASSAY_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    session_absolute_hours: u64,
+    /// Clients reach Assay over HTTPS (through a TLS-terminating proxy):
+    /// cookies are marked Secure and HSTS is sent.
+    #[arg(long, env = "ASSAY_HTTPS")]
+    https: bool,
+}
+
+pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
+    let config = ServerConfig {
+        listen: a.listen,
+        body_limit: a.body_limit,
+        request_timeout: Duration::from_secs(a.request_timeout),
+        session_idle: Duration::from_secs(a.session_idle_minutes * 60),
+        session_absolute: Duration::from_secs(a.session_absolute_hours * 3600),
+        https: a.https,
+    };
+    let state = AppState {
+        store: Arc::from(ctx.store),
+        catalogue: Arc::new(ctx.catalogue),
+        config: Arc::new(config),
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("shutting down");
+        };
+        assay_server::serve(state, shutdown).await
+    })?;
+    Ok(())
+}

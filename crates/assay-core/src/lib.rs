@@ -3,6 +3,7 @@
 //! catalogues ([`catalogue`]) and the check engine ([`engine`]). The store,
 //! importers and interfaces build on it; it depends on none of them.
 
+pub mod access;
 pub mod catalogue;
 pub mod engine;
 pub mod org;

@@ -6,5 +6,5 @@ pub mod parse;
 pub mod records_io;
 pub mod settings_io;
 
-pub use parse::{Format, ParseError, Position, Schema, template};
+pub use parse::{Format, ParseError, Position, Schema, parse_object, template};
 pub use records_io::{ImportFile, IngestError, export, import};

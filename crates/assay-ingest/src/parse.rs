@@ -274,6 +274,13 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
+/// Validates one JSON object as a row of `schema` (for APIs that take one
+/// record at a time); errors name the field.
+pub fn parse_object(schema: &Schema, value: serde_json::Value) -> Result<Row, ParseError> {
+    let at = Position::Record(1);
+    object_row(schema, at, value).map_err(|e| ParseError { at: None, ..e })
+}
+
 fn object_row(schema: &Schema, at: Position, value: serde_json::Value) -> Result<Row, ParseError> {
     let serde_json::Value::Object(map) = value else {
         return Err(ParseError::at(

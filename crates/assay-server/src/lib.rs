@@ -10,6 +10,8 @@ pub mod auth;
 pub mod config;
 pub mod error;
 mod health;
+pub mod principal;
+pub mod session;
 
 pub use app::{AppState, router};
 pub use config::ServerConfig;

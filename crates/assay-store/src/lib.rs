@@ -8,10 +8,14 @@
 //! through the interface, calls the engine and appends the run; it holds no
 //! SQL.
 
+pub mod accounts;
 pub mod audit;
 pub mod evaluation;
 mod sqlite;
 
+pub use accounts::{
+    AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
+};
 pub use sqlite::SqliteStore;
 
 use assay_core::engine::{Exception, FrameworkResult};
@@ -142,8 +146,8 @@ pub struct AuditEntry {
 }
 
 /// The storage interface. All methods are synchronous; a server calls them
-/// from a blocking thread.
-pub trait Store: Send + Sync {
+/// from a blocking thread. Accounts and credentials are in [`AccountStore`].
+pub trait Store: AccountStore + Send + Sync {
     // Organisations and tiers.
     /// Creates organisations with their parameter overrides, all in one
     /// transaction: if any is refused, none is created.
@@ -189,6 +193,36 @@ pub trait Store: Send + Sync {
         mode: ImportMode,
     ) -> Result<usize>;
     fn list_rows(&self, scope: &Scope, org: Uuid, kind: RecordKind) -> Result<Vec<Row>>;
+    /// One page of `kind` records in id order: those after `after`, at most
+    /// `limit` of them.
+    fn list_rows_page(
+        &self,
+        scope: &Scope,
+        org: Uuid,
+        kind: RecordKind,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Row>>;
+    fn get_row(&self, scope: &Scope, org: Uuid, kind: RecordKind, id: &str) -> Result<Row>;
+    /// Creates or replaces one record; the audit entry holds the record
+    /// before and after. Returns whether it replaced an existing one.
+    fn put_row(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        org: Uuid,
+        kind: RecordKind,
+        row: &Row,
+    ) -> Result<bool>;
+    /// Deletes one record; `NotFound` if there is no such record.
+    fn delete_row(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        org: Uuid,
+        kind: RecordKind,
+        id: &str,
+    ) -> Result<()>;
     fn load_org_data(&self, scope: &Scope, org: Uuid) -> Result<OrgData>;
 
     // Exceptions.

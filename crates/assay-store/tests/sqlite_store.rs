@@ -431,3 +431,96 @@ fn concurrent_writers_keep_one_linear_chain() {
     assert_eq!(count(store.as_ref(), a.id, RecordKind::Site), 100);
     assert_eq!(store.verify_audit().unwrap(), Ok(101));
 }
+
+#[test]
+fn pages_single_records_and_their_audit() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let a = org(&store, "alpha", OrgKind::Client);
+    let rows: Vec<Row> = (0..5).map(|i| site(&format!("s{i}"), "x")).collect();
+    store
+        .import_rows(
+            &actor(),
+            &Scope::All,
+            a.id,
+            RecordKind::Site,
+            &rows,
+            ImportMode::Insert,
+        )
+        .unwrap();
+    let page = |after: Option<&str>| {
+        store
+            .list_rows_page(&Scope::All, a.id, RecordKind::Site, after, 2)
+            .unwrap()
+    };
+    let ids = |p: Vec<Row>| p.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(page(None)), ["s0", "s1"]);
+    assert_eq!(ids(page(Some("s1"))), ["s2", "s3"]);
+    assert_eq!(ids(page(Some("s3"))), ["s4"]);
+    assert!(page(Some("s4")).is_empty());
+
+    assert!(
+        store
+            .put_row(
+                &actor(),
+                &Scope::All,
+                a.id,
+                RecordKind::Site,
+                &site("s1", "Renamed")
+            )
+            .unwrap()
+    );
+    assert!(
+        !store
+            .put_row(
+                &actor(),
+                &Scope::All,
+                a.id,
+                RecordKind::Site,
+                &site("s9", "New")
+            )
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .get_row(&Scope::All, a.id, RecordKind::Site, "s1")
+            .unwrap()
+            .values[0],
+        Value::Text("Renamed".into())
+    );
+    store
+        .delete_row(&actor(), &Scope::All, a.id, RecordKind::Site, "s1")
+        .unwrap();
+    assert!(matches!(
+        store.get_row(&Scope::All, a.id, RecordKind::Site, "s1"),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.delete_row(&actor(), &Scope::All, a.id, RecordKind::Site, "s1"),
+        Err(StoreError::NotFound(_))
+    ));
+
+    let log = store.audit_entries(0, 100).unwrap();
+    let put = log
+        .iter()
+        .find(|e| e.action == "records.put" && e.target == "site/s1")
+        .unwrap();
+    assert_eq!(
+        (put.before["name"].as_str(), put.after["name"].as_str()),
+        (Some("x"), Some("Renamed"))
+    );
+    let del = log.iter().find(|e| e.action == "records.delete").unwrap();
+    assert_eq!(
+        (del.before["name"].as_str(), &del.after),
+        (Some("Renamed"), &serde_json::Value::Null)
+    );
+
+    let other = Scope::Orgs(vec![Uuid::now_v7()]);
+    assert!(matches!(
+        store.list_rows_page(&other, a.id, RecordKind::Site, None, 2),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.put_row(&actor(), &other, a.id, RecordKind::Site, &site("z", "z")),
+        Err(StoreError::NotFound(_))
+    ));
+}

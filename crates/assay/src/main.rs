@@ -8,6 +8,7 @@ mod evaluate;
 mod output;
 mod records;
 mod serve;
+mod users;
 
 use anyhow::{Context, Result, bail};
 use assay_core::catalogue::Catalogue;
@@ -79,6 +80,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Serve the HTTP API.
     Serve(serve::ServeArgs),
+    /// Manage API users and their tokens.
+    #[command(subcommand)]
+    User(users::UserCommand),
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -169,6 +173,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit(c) => admin::audit(&ctx, c),
         Command::Runs(a) => admin::runs(&ctx, a),
         Command::Serve(a) => serve::run(ctx, a),
+        Command::User(c) => users::run(&ctx, c),
         Command::Kinds(_) | Command::Frameworks(_) | Command::Bench(_) => Ok(()),
     }
 }

@@ -164,6 +164,21 @@ macro_rules! record_kinds {
 }
 pub(crate) use record_kinds;
 
+impl RecordKind {
+    /// A row of this kind as a JSON object: `id`, then every field.
+    pub fn row_json(&self, row: &Row) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert(
+            ID_FIELD.name.into(),
+            serde_json::Value::String(row.id.clone()),
+        );
+        for (f, v) in self.fields().iter().zip(&row.values) {
+            m.insert(f.name.into(), v.to_json());
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
 impl std::fmt::Display for RecordKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

@@ -1,8 +1,49 @@
-//! The JSON API under `/api/v1`, one module per resource.
+//! The JSON API under `/api/v1`, one module per resource. Every handler
+//! takes a [`Principal`](crate::principal::Principal), so no route is
+//! reachable without authentication, and passes its scope to the store.
+
+mod audit;
+mod exceptions;
+mod frameworks;
+mod orgs;
+pub mod page;
+mod records;
+mod results;
 
 use crate::app::AppState;
+use crate::session;
 use axum::Router;
+use axum::routing::{delete, get, post};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/session", post(session::login).delete(session::logout))
+        .route("/session/mfa", post(session::complete_mfa))
+        .route("/me", get(session::me))
+        .route("/me/password", post(session::change_password))
+        .route(
+            "/tokens",
+            get(session::list_tokens).post(session::create_token),
+        )
+        .route("/tokens/{id}", delete(session::revoke_token))
+        .route("/orgs", get(orgs::list))
+        .route("/orgs/{slug}", get(orgs::get))
+        .route(
+            "/orgs/{slug}/records/{kind}",
+            get(records::list).post(records::import),
+        )
+        .route(
+            "/orgs/{slug}/records/{kind}/{id}",
+            get(records::get).put(records::put).delete(records::delete),
+        )
+        .route("/orgs/{slug}/results", get(results::get))
+        .route(
+            "/orgs/{slug}/exceptions",
+            get(exceptions::list).post(exceptions::add),
+        )
+        .route("/exceptions/{id}", delete(exceptions::revoke))
+        .route("/evaluations", post(results::evaluate))
+        .route("/frameworks", get(frameworks::list))
+        .route("/frameworks/{id}", get(frameworks::get))
+        .route("/audit", get(audit::list))
 }

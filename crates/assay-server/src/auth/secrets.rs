@@ -103,11 +103,16 @@ pub fn new_recovery_codes(n: usize) -> Vec<String> {
 /// spaces are dropped, and the letters the alphabet never uses are read as
 /// the digits they look like (`o` as `0`, `i` and `l` as `1`).
 ///
-/// A fast hash is acceptable because a code is only accepted after the
-/// account's password, is single-use and is rate-limited online; 60 bits
-/// still cost about 2^59 hashes per code to find offline.
-pub fn hash_recovery_code(code: &str) -> String {
-    hex::encode(Sha256::digest(normalise_recovery_code(code).as_bytes()))
+/// The user's id is hashed in too, so a leaked table cannot be attacked for
+/// every user's codes at once. A fast hash is acceptable because a code is
+/// only accepted after the account's password, is single-use and is
+/// rate-limited online; 60 bits still cost about 2^59 hashes per code to
+/// find offline.
+pub fn hash_recovery_code(user: uuid::Uuid, code: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(user.as_bytes());
+    h.update(normalise_recovery_code(code).as_bytes());
+    hex::encode(h.finalize())
 }
 
 /// Compares two byte strings (typically two stored-form hashes) in time
@@ -236,7 +241,7 @@ mod tests {
     #[test]
     fn recovery_code_hash_ignores_case_dashes_and_lookalikes() {
         let issued = "7k2q-x9mf-0c41";
-        let expected = hash_recovery_code(issued);
+        let expected = hash_recovery_code(uuid::Uuid::nil(), issued);
         for typed in [
             "7K2Q-X9MF-0C41",
             "7k2qx9mf0c41",
@@ -244,10 +249,22 @@ mod tests {
             "7k2q-x9mf-Oc4l",
             "7k2q-x9mf-oc4I",
         ] {
-            assert_eq!(hash_recovery_code(typed), expected, "{typed}");
+            assert_eq!(
+                hash_recovery_code(uuid::Uuid::nil(), typed),
+                expected,
+                "{typed}"
+            );
         }
-        assert_ne!(hash_recovery_code("7k2q-x9mf-0c42"), expected);
-        assert_eq!(expected, hash_token("7k2qx9mf0c41"));
+        assert_ne!(
+            hash_recovery_code(uuid::Uuid::nil(), "7k2q-x9mf-0c42"),
+            expected
+        );
+        assert_ne!(
+            hash_recovery_code(uuid::Uuid::max(), issued),
+            expected,
+            "another user's hash differs"
+        );
+        assert_ne!(expected, hash_token("7k2qx9mf0c41"), "salted with the user id");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The embedded SQLite backend: one file, WAL mode, one writer.
 
+mod accounts;
 mod convert;
 mod records;
 
@@ -25,6 +26,7 @@ use uuid::Uuid;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_core.sql")),
     (2, include_str!("../../migrations/sqlite/0002_records.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_auth.sql")),
 ];
 
 /// Connections opened for reading beside the one writer, so that several
@@ -654,6 +656,86 @@ impl Store for SqliteStore {
         let conn = self.conn()?;
         check_org(&conn, scope, org)?;
         records::read_rows(&conn, org, kind)
+    }
+
+    fn list_rows_page(
+        &self,
+        scope: &Scope,
+        org: Uuid,
+        kind: RecordKind,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Row>> {
+        let conn = self.conn()?;
+        check_org(&conn, scope, org)?;
+        records::read_page(&conn, org, kind, after, limit)
+    }
+
+    fn get_row(&self, scope: &Scope, org: Uuid, kind: RecordKind, id: &str) -> Result<Row> {
+        let conn = self.conn()?;
+        check_org(&conn, scope, org)?;
+        records::read_one(&conn, org, kind, id)?
+            .ok_or_else(|| StoreError::NotFound(format!("{kind} '{id}'")))
+    }
+
+    fn put_row(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        org: Uuid,
+        kind: RecordKind,
+        row: &Row,
+    ) -> Result<bool> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        check_org(&tx, scope, org)?;
+        let before = records::read_one(&tx, org, kind, &row.id)?;
+        records::write_rows(
+            &tx,
+            org,
+            kind,
+            std::slice::from_ref(row),
+            ImportMode::Upsert,
+        )?;
+        let before_json = before.as_ref().map_or(Json::Null, |b| kind.row_json(b));
+        append_audit(
+            &tx,
+            actor,
+            "records.put",
+            Some(org),
+            &format!("{kind}/{}", row.id),
+            before_json,
+            kind.row_json(row),
+        )?;
+        tx.commit()?;
+        Ok(before.is_some())
+    }
+
+    fn delete_row(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        org: Uuid,
+        kind: RecordKind,
+        id: &str,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        check_org(&tx, scope, org)?;
+        let before = records::read_one(&tx, org, kind, id)?
+            .ok_or_else(|| StoreError::NotFound(format!("{kind} '{id}'")))?;
+        records::delete(&tx, org, kind, id)?;
+        append_audit(
+            &tx,
+            actor,
+            "records.delete",
+            Some(org),
+            &format!("{kind}/{id}"),
+            kind.row_json(&before),
+            Json::Null,
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn load_org_data(&self, scope: &Scope, org: Uuid) -> Result<OrgData> {

@@ -74,6 +74,46 @@ pub fn write_rows(
     Ok(replaced)
 }
 
+/// One page of rows in id order, after `after`.
+pub fn read_page(
+    conn: &Connection,
+    org: Uuid,
+    kind: RecordKind,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Row>> {
+    let sql = format!(
+        "SELECT id, {} FROM {} WHERE org_id = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
+        columns(kind),
+        kind.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params![org.to_string(), after, limit as i64])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(decode(kind, r)?);
+    }
+    Ok(out)
+}
+
+/// One row by id.
+pub fn read_one(conn: &Connection, org: Uuid, kind: RecordKind, id: &str) -> Result<Option<Row>> {
+    let sql = format!(
+        "SELECT id, {} FROM {} WHERE org_id = ?1 AND id = ?2",
+        columns(kind),
+        kind.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params![org.to_string(), id])?;
+    rows.next()?.map(|r| decode(kind, r)).transpose()
+}
+
+/// Deletes one row; whether it existed.
+pub fn delete(conn: &Connection, org: Uuid, kind: RecordKind, id: &str) -> Result<bool> {
+    let sql = format!("DELETE FROM {} WHERE org_id = ?1 AND id = ?2", kind.table());
+    Ok(conn.execute(&sql, rusqlite::params![org.to_string(), id])? > 0)
+}
+
 /// Reads every row of `kind` for `org`, in id order.
 pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
     let mut out = Vec::new();
@@ -92,7 +132,6 @@ pub fn for_each_row(
     kind: RecordKind,
     mut f: impl FnMut(Row) -> Result<()>,
 ) -> Result<()> {
-    let fields = kind.fields();
     let sql = format!(
         "SELECT id, {} FROM {} WHERE org_id = ?1 ORDER BY id",
         columns(kind),
@@ -101,15 +140,20 @@ pub fn for_each_row(
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([org.to_string()])?;
     while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let mut values = Vec::with_capacity(fields.len());
-        for (i, field) in fields.iter().enumerate() {
-            let v = from_sql(field.ty, r.get_ref(i + 1)?).map_err(|e| {
-                StoreError::Corrupt(format!("{kind} '{id}' field {}: {e}", field.name))
-            })?;
-            values.push(v);
-        }
-        f(Row { id, values })?;
+        f(decode(kind, r)?)?;
     }
     Ok(())
+}
+
+/// One stored row as a `Row`.
+fn decode(kind: RecordKind, r: &rusqlite::Row) -> Result<Row> {
+    let id: String = r.get(0)?;
+    let fields = kind.fields();
+    let mut values = Vec::with_capacity(fields.len());
+    for (i, field) in fields.iter().enumerate() {
+        let v = from_sql(field.ty, r.get_ref(i + 1)?)
+            .map_err(|e| StoreError::Corrupt(format!("{kind} '{id}' field {}: {e}", field.name)))?;
+        values.push(v);
+    }
+    Ok(Row { id, values })
 }

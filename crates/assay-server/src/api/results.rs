@@ -1,0 +1,130 @@
+//! Evaluation results (as stored, at any past time) and triggering a run.
+
+use super::orgs::resolve;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::principal::Principal;
+use assay_core::catalogue::Framework;
+use assay_core::engine::FrameworkResult;
+use assay_store::evaluation;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Deserialize)]
+pub struct ResultsQuery {
+    /// Only this framework.
+    pub framework: Option<String>,
+    /// The answer in force at this time (RFC 3339 or YYYY-MM-DD, end of day); default now.
+    pub as_of: Option<String>,
+    /// Only requirements with this status.
+    pub status: Option<String>,
+}
+
+fn as_of(q: &ResultsQuery) -> Result<DateTime<Utc>, ApiError> {
+    match q.as_of.as_deref() {
+        None => Ok(Utc::now()),
+        Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => d
+                .and_hms_opt(23, 59, 59)
+                .map(|t| t.and_utc())
+                .ok_or_else(|| ApiError::bad_request(format!("as_of '{s}' is not a valid date"))),
+            Err(_) => assay_core::value::parse_timestamp(s).map_err(ApiError::bad_request),
+        },
+    }
+}
+
+/// `GET /orgs/{slug}/results`: per framework, every requirement with its
+/// status, reason and non-passing resources, from the run in force at `as_of`.
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(slug): Path<String>,
+    Query(q): Query<ResultsQuery>,
+) -> Result<Json<Vec<FrameworkResult>>, ApiError> {
+    let at = as_of(&q)?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            assay_core::engine::Status::parse(s)
+                .ok_or_else(|| ApiError::bad_request(format!("unknown status '{s}'")))
+        })
+        .transpose()?;
+    let org = resolve(&state, &p, slug).await?;
+    let scope = p.scope.clone();
+    let mut results = state
+        .blocking(move |s| Ok(s.results_as_of(&scope, org.id, at)?))
+        .await?;
+    results.retain(|r| q.framework.as_ref().is_none_or(|f| &r.framework == f));
+    if let Some(st) = status {
+        for r in &mut results {
+            r.requirements.retain(|q| q.status == st);
+        }
+    }
+    Ok(Json(results))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct EvaluateRequest {
+    /// Only this organisation (slug); default every organisation in scope.
+    pub org: Option<String>,
+    /// Only this framework.
+    pub framework: Option<String>,
+}
+
+/// `POST /evaluations`: evaluates now and stores the run.
+pub async fn evaluate(
+    State(state): State<AppState>,
+    p: Principal,
+    body: Option<Json<EvaluateRequest>>,
+) -> Result<Json<Value>, ApiError> {
+    p.require_provider_staff()?;
+    let req = body.map(|Json(b)| b).unwrap_or_default();
+    let targets = match req.org {
+        Some(slug) => Some(vec![resolve(&state, &p, slug).await?.id]),
+        None => None,
+    };
+    let catalogue = state.catalogue.clone();
+    if let Some(f) = req
+        .framework
+        .as_ref()
+        .filter(|f| catalogue.get(f).is_none())
+    {
+        return Err(ApiError::not_found(format!("no framework '{f}'")));
+    }
+    let (scope, actor) = (p.scope.clone(), p.actor("api"));
+    let out = state
+        .blocking(move |s| {
+            let frameworks: Vec<&Framework> = catalogue
+                .frameworks
+                .iter()
+                .filter(|f| req.framework.as_ref().is_none_or(|id| &f.id == id))
+                .collect();
+            Ok(evaluation::run(
+                s,
+                &scope,
+                &actor,
+                &frameworks,
+                targets.as_deref(),
+                Utc::now(),
+                &|_, _| {},
+            )?)
+        })
+        .await?;
+    let summary: Vec<Value> = out
+        .results
+        .iter()
+        .flat_map(|(o, rs)| {
+            rs.iter().map(move |r| {
+                json!({"org": o.slug, "framework": r.framework,
+                       "verdict": r.verdict.as_ref().map(|v| v.status), "counts": r.counts})
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({"run": out.run.id, "evaluated_at": out.run.evaluated_at, "results": summary}),
+    ))
+}

@@ -21,12 +21,12 @@ pub struct ServeArgs {
     /// A request taking longer than this many seconds is answered 408.
     #[arg(long, env = "ASSAY_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
-    /// A session unused for this many minutes expires.
-    #[arg(long, env = "ASSAY_SESSION_IDLE_MINUTES", default_value_t = 30)]
-    session_idle_minutes: u64,
-    /// A session expires this many hours after login.
-    #[arg(long, env = "ASSAY_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
-    session_absolute_hours: u64,
+    /// A session unused for this many seconds expires (default 30 minutes).
+    #[arg(long, env = "ASSAY_SESSION_IDLE_SECONDS", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..))]
+    session_idle_seconds: u64,
+    /// A session expires this many seconds after login (default 12 hours).
+    #[arg(long, env = "ASSAY_SESSION_ABSOLUTE_SECONDS", default_value_t = 43200, value_parser = clap::value_parser!(u64).range(1..))]
+    session_absolute_seconds: u64,
     /// Clients reach Assay over HTTPS (through a TLS-terminating proxy):
     /// cookies are marked Secure and HSTS is sent.
     #[arg(long, env = "ASSAY_HTTPS")]
@@ -38,8 +38,8 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
         listen: a.listen,
         body_limit: a.body_limit,
         request_timeout: Duration::from_secs(a.request_timeout),
-        session_idle: Duration::from_secs(a.session_idle_minutes * 60),
-        session_absolute: Duration::from_secs(a.session_absolute_hours * 3600),
+        session_idle: Duration::from_secs(a.session_idle_seconds),
+        session_absolute: Duration::from_secs(a.session_absolute_seconds),
         https: a.https,
     };
     let state = AppState {

@@ -1,6 +1,7 @@
 //! Server settings, with their defaults.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -16,6 +17,10 @@ pub struct ServerConfig {
     pub session_absolute: Duration,
     /// Whether the server is reached over HTTPS (cookies get `Secure`, HSTS is sent).
     pub https: bool,
+    /// Serve HTTPS itself with this certificate chain and private key (PEM).
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for ServerConfig {
@@ -27,6 +32,8 @@ impl Default for ServerConfig {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),
             https: false,
+            tls: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

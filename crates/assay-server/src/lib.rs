@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod error;
 mod health;
@@ -17,15 +18,48 @@ pub use app::{AppState, router};
 pub use config::ServerConfig;
 
 use std::future::Future;
+use std::net::SocketAddr;
 
-/// Serves until `shutdown` completes.
+/// Serves until `shutdown` completes: plain HTTP, or HTTPS with the
+/// configured certificate and key (rustls with the `ring` provider).
 pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
-    eprintln!("assay listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let config = state.config.clone();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    let announce = handle.clone();
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tokio::spawn(async move {
+        if let Some(addr) = announce.listening().await {
+            eprintln!("assay listening on {scheme}://{addr}");
+        }
+    });
+    match &config.tls {
+        Some((cert, key)) => {
+            // One TLS provider for the whole process.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+            axum_server::bind_rustls(config.listen, tls)
+                .handle(handle)
+                .serve(app)
+                .await
+        }
+        None => {
+            axum_server::bind(config.listen)
+                .handle(handle)
+                .serve(app)
+                .await
+        }
+    }
 }

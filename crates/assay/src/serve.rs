@@ -4,7 +4,8 @@ use crate::Ctx;
 use anyhow::{Context, Result};
 use assay_server::{AppState, ServerConfig};
 use clap::Args;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,9 +29,22 @@ pub struct ServeArgs {
     #[arg(long, env = "ASSAY_SESSION_ABSOLUTE_SECONDS", default_value_t = 43200, value_parser = clap::value_parser!(u64).range(1..))]
     session_absolute_seconds: u64,
     /// Clients reach Assay over HTTPS (through a TLS-terminating proxy):
-    /// cookies are marked Secure and HSTS is sent.
+    /// cookies are marked Secure and HSTS is sent. Implied by --tls-cert.
     #[arg(long, env = "ASSAY_HTTPS")]
     https: bool,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, env = "ASSAY_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key for --tls-cert.
+    #[arg(long, env = "ASSAY_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// A reverse proxy whose X-Forwarded-For is believed (repeatable, or comma-separated in the variable).
+    #[arg(
+        long = "trusted-proxy",
+        env = "ASSAY_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<IpAddr>,
 }
 
 pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
@@ -40,7 +54,9 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
         request_timeout: Duration::from_secs(a.request_timeout),
         session_idle: Duration::from_secs(a.session_idle_seconds),
         session_absolute: Duration::from_secs(a.session_absolute_seconds),
-        https: a.https,
+        https: a.https || a.tls_cert.is_some(),
+        tls: a.tls_cert.zip(a.tls_key),
+        trusted_proxies: a.trusted_proxies,
     };
     let state = AppState {
         store: Arc::from(ctx.store),

@@ -264,7 +264,11 @@ mod tests {
             expected,
             "another user's hash differs"
         );
-        assert_ne!(expected, hash_token("7k2qx9mf0c41"), "salted with the user id");
+        assert_ne!(
+            expected,
+            hash_token("7k2qx9mf0c41"),
+            "salted with the user id"
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! `X-Forwarded-For` (read from the right, since a client can write
 //! anything at the left of that header).
 
-use axum::extract::ConnectInfo;
+use crate::app::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use std::net::{IpAddr, SocketAddr};
@@ -36,6 +37,25 @@ pub fn from_parts(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     client_ip(peer, &parts.headers, trusted)
+}
+
+/// Extracts the client address (for handlers that run before a principal exists).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(from_parts(parts, &state.config.trusted_proxies)))
+    }
+}
+
+/// How an address is written in the audit log.
+pub fn describe(ip: Option<IpAddr>) -> String {
+    ip.map_or_else(|| "unknown address".to_string(), |a| a.to_string())
 }
 
 #[cfg(test)]

@@ -23,16 +23,20 @@ pub struct Principal {
     pub role: Role,
     pub scope: Scope,
     pub credential: Credential,
+    /// Where the request came from.
+    pub ip: Option<std::net::IpAddr>,
 }
 
 impl Principal {
-    /// Who the audit log records, and from where.
+    /// Who the audit log records, and from where (`from` names the
+    /// interface, e.g. `api`).
     pub fn actor(&self, from: &str) -> assay_store::Actor {
         let via = match self.credential {
             Credential::Session { .. } => "session",
             Credential::Token { .. } => "token",
         };
-        assay_store::Actor::new(self.username.clone(), format!("{from} ({via})"))
+        let addr = crate::client::describe(self.ip);
+        assay_store::Actor::new(self.username.clone(), format!("{from} {addr} ({via})"))
     }
 
     /// Refuses read-only roles.

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::auth::{password, secrets, totp};
+use crate::client::{ClientAddr, describe};
 use crate::error::ApiError;
 use crate::principal::{Credential, Principal};
 use assay_core::access::{LOGIN_THROTTLE_MAX_FAILURES, LOGIN_THROTTLE_WINDOW_SECS, Role};
@@ -69,6 +70,7 @@ impl FromRequestParts<AppState> for Principal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let now = Utc::now();
+        let ip = crate::client::from_parts(parts, &state.config.trusted_proxies);
         if let Some(token) = bearer(&parts.headers) {
             if secrets::TokenKind::of(&token) != Some(secrets::TokenKind::Api) {
                 return Err(ApiError::unauthorized("that is not an Assay API token"));
@@ -94,6 +96,7 @@ impl FromRequestParts<AppState> for Principal {
                         role: t.role,
                         scope,
                         credential: Credential::Token { id: t.id },
+                        ip,
                     })
                 })
                 .await;
@@ -124,6 +127,7 @@ impl FromRequestParts<AppState> for Principal {
                     role: user.role,
                     scope,
                     credential: Credential::Session { hash },
+                    ip,
                 })
             })
             .await
@@ -154,10 +158,12 @@ pub struct LoginBody {
 /// session must then be completed by `POST /session/mfa`.
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Json(b): Json<LoginBody>,
 ) -> Result<Response, ApiError> {
     let now = Utc::now();
+    let addr = ip.map(|a| a.to_string());
     let config = state.config.clone();
     let user_agent = headers
         .get(header::USER_AGENT)
@@ -180,7 +186,7 @@ pub async fn login(
                     false
                 }
             };
-            s.record_login_attempt(&b.username, ok, None, now)?;
+            s.record_login_attempt(&b.username, ok, addr.as_deref(), now)?;
             let Some(user) = user.filter(|_| ok) else {
                 return Err(ApiError::unauthorized("wrong username or password"));
             };
@@ -193,7 +199,7 @@ pub async fn login(
             let (token, hash) = secrets::new_token(secrets::TokenKind::Session);
             let idle = TimeDelta::from_std(config.session_idle).unwrap_or(TimeDelta::minutes(30));
             let absolute = TimeDelta::from_std(config.session_absolute).unwrap_or(TimeDelta::hours(12));
-            let actor = Actor::new(user.username.clone(), "api (login)");
+            let actor = Actor::new(user.username.clone(), format!("api {} (login)", describe(ip)));
             s.create_session(
                 &actor,
                 NewSession {
@@ -202,7 +208,7 @@ pub async fn login(
                     idle_timeout: idle,
                     absolute_expires_at: now + absolute,
                     mfa_verified: !user.mfa_enabled,
-                    ip: None,
+                    ip: addr.clone(),
                     user_agent,
                 },
                 now,
@@ -232,9 +238,11 @@ pub struct MfaBody {
 /// Wrong codes count as failed logins for throttling.
 pub async fn complete_mfa(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Json(b): Json<MfaBody>,
 ) -> Result<Json<Value>, ApiError> {
+    let addr = ip.map(|a| a.to_string());
     let cookie = cookie_value(&headers).ok_or_else(unauthorised)?;
     let hash = secrets::hash_token(&cookie);
     let now = Utc::now();
@@ -249,13 +257,13 @@ pub async fn complete_mfa(
                     format!("too many failed attempts; try again at {}", until.to_rfc3339()),
                 ));
             }
-            let actor = Actor::new(user.username.clone(), "api (mfa)");
+            let actor = Actor::new(user.username.clone(), format!("api {} (mfa)", describe(ip)));
             let ok = match (&b.code, &b.recovery_code, &user.mfa_secret) {
                 (Some(code), None, Some(secret)) => totp::verify_code(secret, code, now),
                 (None, Some(code), _) => s.use_recovery_code(&actor, user.id, &secrets::hash_recovery_code(user.id, code), now)?,
                 _ => return Err(ApiError::bad_request("give either `code` or `recovery_code`")),
             };
-            s.record_login_attempt(&user.username, ok, None, now)?;
+            s.record_login_attempt(&user.username, ok, addr.as_deref(), now)?;
             if !ok {
                 return Err(ApiError::unauthorized("that code is not valid"));
             }

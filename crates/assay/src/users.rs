@@ -42,6 +42,14 @@ pub enum UserCommand {
     Disable { username: String },
     /// Give a user a new authenticator secret and recovery codes (enrols MFA).
     ResetMfa { username: String },
+    /// Require MFA for every user of a role at login (on by default for
+    /// provider admins), or with --off stop requiring it.
+    RequireMfa {
+        #[arg(value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        off: bool,
+    },
     /// Create an API token for a user and print it (shown once).
     Token {
         username: String,
@@ -186,6 +194,13 @@ pub fn run(ctx: &Ctx, c: UserCommand) -> Result<()> {
             println!("disabled {username}; its sessions and tokens are revoked");
         }
         UserCommand::ResetMfa { username } => enrol_mfa(ctx, &user(&username)?)?,
+        UserCommand::RequireMfa { role, off } => {
+            ctx.store.set_mfa_required(&ctx.actor, role, !off)?;
+            println!(
+                "MFA is {} for {role} logins",
+                if off { "optional" } else { "required" }
+            );
+        }
         UserCommand::Token {
             username,
             name,

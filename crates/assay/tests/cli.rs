@@ -595,3 +595,74 @@ fn bench_size_s_reports_every_figure_with_its_sql_ratio() {
     let again = env.fails(&["bench", "--size", "s", "--dir", path(&dir)]);
     assert!(again.contains("exists already"), "{again}");
 }
+
+#[test]
+fn users_are_added_with_mfa_where_required_and_weak_passwords_refused() {
+    let env = Env::new();
+    let add = |name: &str, role: &str, password: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(["user", "add", name, "--role", role])
+            .env(
+                "ASSAY_DATABASE_URL",
+                format!("sqlite://{}", env.db().display()),
+            )
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin
+                .write_all(format!("{password}\n").as_bytes())
+                .expect("write password");
+        }
+        child.wait_with_output().expect("output")
+    };
+    let weak = add("bob", "technician", "password1");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("common password"));
+
+    let admin = add("alice", "provider_admin", "correct horse battery staple");
+    assert!(
+        admin.status.success(),
+        "{}",
+        String::from_utf8_lossy(&admin.stderr)
+    );
+    let out = String::from_utf8_lossy(&admin.stdout);
+    assert!(out.contains("otpauth://totp/Assay:alice?secret="), "{out}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.trim().len() == 14 && l.trim().matches('-').count() == 2)
+            .count(),
+        10,
+        "{out}"
+    );
+
+    let tech = add("tina", "technician", "another long passphrase");
+    assert!(tech.status.success());
+    assert!(
+        !String::from_utf8_lossy(&tech.stdout).contains("otpauth"),
+        "technicians need no MFA by default"
+    );
+    env.ok(&["user", "require-mfa", "technician"]);
+    let list = env.json(&["user", "list", "--format", "json"]);
+    assert_eq!(list.as_array().map(|a| a.len()), Some(2));
+    env.ok(&["user", "disable", "tina"]);
+    let list = env.json(&["user", "list", "--format", "json"]);
+    assert!(list.as_array().is_some_and(|a| {
+        a.iter()
+            .any(|u| u["username"] == "tina" && u["state"] == "disabled")
+    }));
+    let audit = env.json(&["audit", "list", "--format", "json"]);
+    let text = audit.to_string();
+    assert!(
+        text.contains("user.create")
+            && text.contains("policy.mfa")
+            && text.contains("user.disable")
+    );
+    assert!(
+        !text.contains("$argon2"),
+        "no password hash in the audit log"
+    );
+}

@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use assay_core::catalogue::Catalogue;
 use assay_store::Store;
 use axum::Router;
+use axum::response::{IntoResponse, Response};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::routing::get;
 use std::sync::Arc;
@@ -65,6 +66,25 @@ fn security_headers(https: bool) -> Vec<(HeaderName, HeaderValue)> {
     h
 }
 
+/// Turns every error response that is not already a problem document (the
+/// framework's own rejections: malformed JSON, a body over the limit, a bad
+/// path or query parameter, a timeout) into `application/problem+json`,
+/// keeping its status and its text as the detail.
+async fn problem_json(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), 16 << 10).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).trim().to_string();
+    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    ApiError::new(status, detail).into_response()
+}
+
 /// Builds the application.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
@@ -72,13 +92,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(crate::health::healthz))
         .route("/readyz", get(crate::health::readyz))
         .nest("/api/v1", crate::api::routes())
+        // The OpenAPI document (/api/openapi.json) and its explorer (/api/docs).
+        .merge(crate::openapi::explorer())
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
-        ));
+        ))
+        .layer(axum::middleware::map_response(problem_json));
     for (name, value) in security_headers(config.https) {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }

@@ -6,6 +6,7 @@ use crate::app::AppState;
 use crate::auth::{password, secrets, totp};
 use crate::client::{ClientAddr, describe};
 use crate::error::ApiError;
+use crate::openapi as doc;
 use crate::principal::{Credential, Principal};
 use assay_core::access::{LOGIN_THROTTLE_MAX_FAILURES, LOGIN_THROTTLE_WINDOW_SECS, Role};
 use assay_store::{Actor, NewApiToken, NewSession, Scope, User};
@@ -147,12 +148,34 @@ fn user_json(u: &User) -> Value {
            "orgs": u.orgs, "mfa_enabled": u.mfa_enabled})
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     pub username: String,
+    #[schema(format = Password)]
     pub password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    tag = "session",
+    operation_id = "login",
+    summary = "Log in",
+    description = "Checks the password (at most 10 failed attempts per account in 5 minutes, counted in the database) and opens a session, set as the `assay_session` cookie. When the user has MFA, the session must then be completed with `POST /api/v1/session/mfa`. A role that must use MFA but has not enrolled is refused (403).",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "Logged in: the session cookie is set. With MFA, complete the login with `POST /api/v1/session/mfa`.",
+            body = doc::LoginResponse,
+            headers(("Set-Cookie" = String, description = "The session cookie (`assay_session`, HttpOnly, SameSite=Strict)."))),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableEntity),
+        (status = 429, response = doc::TooManyRequests),
+    ),
+)]
 /// `POST /session`: checks the password (at most 10 guesses per account in
 /// 5 minutes, counted in the database) and opens a session. With MFA the
 /// session must then be completed by `POST /session/mfa`.
@@ -226,7 +249,8 @@ pub async fn login(
     Ok(response)
 }
 
-#[derive(Deserialize)]
+/// Give exactly one of `code` and `recovery_code`.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct MfaBody {
     /// A six-digit code from the authenticator app…
     pub code: Option<String>,
@@ -234,6 +258,26 @@ pub struct MfaBody {
     pub recovery_code: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/session/mfa",
+    tag = "session",
+    operation_id = "complete_mfa",
+    summary = "Complete a login with a one-time code",
+    description = "Completes the session opened by `POST /api/v1/session` with a TOTP code or a recovery code. Wrong codes count as failed logins for throttling.",
+    request_body = MfaBody,
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "The login is complete.", body = doc::MfaResponse),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, response = doc::NotFound),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableEntity),
+        (status = 429, response = doc::TooManyRequests),
+    ),
+)]
 /// `POST /session/mfa`: completes a login with a TOTP or recovery code.
 /// Wrong codes count as failed logins for throttling.
 pub async fn complete_mfa(
@@ -259,7 +303,10 @@ pub async fn complete_mfa(
             }
             let actor = Actor::new(user.username.clone(), format!("api {} (mfa)", describe(ip)));
             let ok = match (&b.code, &b.recovery_code, &user.mfa_secret) {
-                (Some(code), None, Some(secret)) => totp::verify_code(secret, code, now),
+                (Some(code), None, Some(secret)) => match totp::matching_step(secret, code, now) {
+                    Some(step) => s.accept_totp_step(user.id, step)?,
+                    None => false,
+                },
                 (None, Some(code), _) => s.use_recovery_code(&actor, user.id, &secrets::hash_recovery_code(user.id, code), now)?,
                 _ => return Err(ApiError::bad_request("give either `code` or `recovery_code`")),
             };
@@ -273,6 +320,22 @@ pub async fn complete_mfa(
         .await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    tag = "session",
+    operation_id = "logout",
+    summary = "Log out",
+    description = "Revokes the session and clears the cookie. A request made with an API token is refused (400): revoke tokens with `DELETE /api/v1/tokens/{id}`.",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Logged out: the session is revoked and the cookie cleared.",
+            headers(("Set-Cookie" = String, description = "Clears the session cookie."))),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+    ),
+)]
 /// `DELETE /session`: logs out.
 pub async fn logout(State(state): State<AppState>, p: Principal) -> Result<Response, ApiError> {
     let Credential::Session { hash } = p.credential.clone() else {
@@ -291,6 +354,18 @@ pub async fn logout(State(state): State<AppState>, p: Principal) -> Result<Respo
     Ok(response)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "session",
+    operation_id = "me",
+    summary = "The caller's account",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The caller's account.", body = doc::Me),
+        (status = 401, response = doc::Unauthorized),
+    ),
+)]
 /// `GET /me`
 pub async fn me(State(state): State<AppState>, p: Principal) -> Result<Json<Value>, ApiError> {
     let id = p.user_id;
@@ -302,12 +377,34 @@ pub async fn me(State(state): State<AppState>, p: Principal) -> Result<Json<Valu
     Ok(Json(v))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordBody {
+    #[schema(format = Password)]
     pub current: String,
+    #[schema(format = Password)]
     pub new: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/password",
+    tag = "session",
+    operation_id = "change_password",
+    summary = "Change the caller's password",
+    description = "Needs the current password (403 when wrong); the new one must follow the password rules (422). Every session of the user is revoked, this one included.",
+    request_body = PasswordBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Changed; every session of the user is revoked and the cookie cleared.",
+            headers(("Set-Cookie" = String, description = "Clears the session cookie."))),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableEntity),
+    ),
+)]
 /// `POST /me/password`: changes the caller's password; every session of the
 /// user is revoked, this one included.
 pub async fn change_password(
@@ -337,15 +434,18 @@ pub async fn change_password(
     Ok(response)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewTokenBody {
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: String,
     /// Defaults to the caller's role; may only narrow it.
+    #[schema(value_type = Option<doc::RoleName>)]
     pub role: Option<String>,
     /// Organisation slugs the token is limited to; default the caller's own.
     #[serde(default)]
     pub orgs: Vec<String>,
     /// Days until it expires (default 90, at most 365).
+    #[schema(minimum = 1, maximum = 365)]
     pub expires_in_days: Option<i64>,
 }
 
@@ -354,6 +454,27 @@ fn token_json(t: &assay_store::ApiToken) -> Value {
            "last_used_at": t.last_used_at, "revoked_at": t.revoked_at, "created_at": t.created_at})
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "session",
+    operation_id = "create_token",
+    summary = "Create an API token",
+    description = "Creates a token for the caller. Its role defaults to the caller's and may only narrow it (403 otherwise); its organisations default to the caller's. The secret is answered once; only its hash is kept.",
+    request_body = NewTokenBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Created; the secret is in `token` and is not shown again.", body = doc::NewToken),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+        (status = 409, response = doc::Conflict),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableEntity),
+    ),
+)]
 /// `POST /tokens`: creates an API token for the caller; the token is shown
 /// once, only its hash is kept.
 pub async fn create_token(
@@ -382,8 +503,12 @@ pub async fn create_token(
     let (scope, actor, user_id) = (p.scope.clone(), p.actor("api"), p.user_id);
     state
         .blocking(move |s| {
+            // A new token never reaches further than the credential creating it.
             let orgs = if b.orgs.is_empty() {
-                s.user_by_id(&Scope::All, user_id)?.orgs
+                match &scope {
+                    Scope::Orgs(ids) => ids.clone(),
+                    Scope::All => s.user_by_id(&Scope::All, user_id)?.orgs,
+                }
             } else {
                 b.orgs
                     .iter()
@@ -392,9 +517,11 @@ pub async fn create_token(
             };
             let (token, hash) = secrets::new_token(secrets::TokenKind::Api);
             let now = Utc::now();
+            // The owner is the caller; the store checks the role and the
+            // organisations against the owner's own access.
             let t = s.create_token(
                 &actor,
-                &scope,
+                &Scope::All,
                 NewApiToken {
                     user_id,
                     name: b.name,
@@ -412,31 +539,67 @@ pub async fn create_token(
         .await
 }
 
+/// Whose tokens a caller manages: an unrestricted provider admin everyone's
+/// (`None`); anyone else, a narrowed token included, only the user's own,
+/// looked up whatever the credential's scope.
+fn token_owner(p: &Principal) -> Option<Uuid> {
+    (p.role != Role::ProviderAdmin || p.scope != Scope::All).then_some(p.user_id)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "session",
+    operation_id = "list_tokens",
+    summary = "List API tokens",
+    description = "The caller's tokens; a provider admin sees every token in scope.",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The tokens.", body = Vec<doc::Token>),
+        (status = 401, response = doc::Unauthorized),
+    ),
+)]
 /// `GET /tokens`: the caller's tokens (provider admins: everyone's in scope).
 pub async fn list_tokens(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<Json<Vec<Value>>, ApiError> {
-    let owner = (p.role != Role::ProviderAdmin).then_some(p.user_id);
-    let scope = p.scope.clone();
+    let owner = token_owner(&p);
     let list = state
-        .blocking(move |s| Ok(s.list_tokens(&scope, owner)?))
+        .blocking(move |s| Ok(s.list_tokens(&Scope::All, owner)?))
         .await?;
     Ok(Json(list.iter().map(token_json).collect()))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "session",
+    operation_id = "revoke_token",
+    summary = "Revoke an API token",
+    description = "Only the caller's own tokens (a provider admin: any in scope); others answer 404.",
+    params(("id" = Uuid, Path, description = "The token's id.")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+    ),
+)]
 /// `DELETE /tokens/{id}`
 pub async fn revoke_token(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    let (scope, actor) = (p.scope.clone(), p.actor("api"));
-    let owner = (p.role != Role::ProviderAdmin).then_some(p.user_id);
+    let actor = p.actor("api");
+    let owner = token_owner(&p);
     state
         .blocking(move |s| {
-            let mine = s.list_tokens(&scope, owner)?.iter().any(|t| t.id == id);
-            if !mine || !s.revoke_token(&actor, &scope, id, Utc::now())? {
+            let mine = s.list_tokens(&Scope::All, owner)?.iter().any(|t| t.id == id);
+            if !mine || !s.revoke_token(&actor, &Scope::All, id, Utc::now())? {
                 return Err(ApiError::not_found("token not found"));
             }
             Ok(StatusCode::NO_CONTENT)

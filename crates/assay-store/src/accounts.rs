@@ -363,6 +363,10 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<()>;
 
     // MFA.
+    /// Records that a TOTP code of time step `step` was accepted for `user`;
+    /// false if that step or a later one was accepted before (a replayed
+    /// code, RFC 6238 §5.2). Atomic, so two servers cannot both accept it.
+    fn accept_totp_step(&self, user: Uuid, step: u64) -> Result<bool>;
     /// Sets the TOTP secret and whether MFA is on: `(Some, false)` while
     /// enrolling, `(Some, true)` once confirmed, `(None, false)` to remove
     /// MFA (which also deletes the recovery codes). `(None, true)` is

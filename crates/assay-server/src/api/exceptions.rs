@@ -3,6 +3,7 @@
 use super::orgs::resolve;
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::openapi as doc;
 use crate::principal::Principal;
 use assay_core::engine::Exception;
 use assay_store::NewException;
@@ -28,6 +29,21 @@ fn exception_json(e: &Exception) -> Value {
            "revoked_at": e.revoked_at, "state": state})
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/exceptions",
+    tag = "exceptions",
+    operation_id = "list_exceptions",
+    summary = "List exceptions",
+    description = "The organisation's exceptions (risk acceptances), revoked and expired ones included.",
+    params(("slug" = String, Path, description = "The organisation's slug.")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The organisation's exceptions, revoked and expired ones included.", body = Vec<doc::Exception>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, response = doc::NotFound),
+    ),
+)]
 /// `GET /orgs/{slug}/exceptions`
 pub async fn list(
     State(state): State<AppState>,
@@ -42,15 +58,43 @@ pub async fn list(
     Ok(Json(list.iter().map(exception_json).collect()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewExceptionBody {
+    /// The check whose failures are accepted.
+    #[schema(value_type = doc::CheckId)]
     pub check: String,
+    /// The resource id it applies to; absent or `null`: the whole organisation.
     pub resource: Option<String>,
+    #[schema(pattern = "\\S")]
     pub justification: String,
+    #[schema(pattern = "\\S")]
     pub approver: String,
+    /// The last day on which it applies (today or later).
     pub expires: NaiveDate,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/exceptions",
+    tag = "exceptions",
+    operation_id = "add_exception",
+    summary = "Add an exception",
+    description = "Accepts a failing check, for one resource or the whole organisation, until `expires`. Needs a role that may write.",
+    params(("slug" = String, Path, description = "The organisation's slug.")),
+    request_body = NewExceptionBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Added.", body = doc::Exception),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+        (status = 409, response = doc::Conflict),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableEntity),
+    ),
+)]
 /// `POST /orgs/{slug}/exceptions`
 pub async fn add(
     State(state): State<AppState>,
@@ -75,6 +119,24 @@ pub async fn add(
     Ok((StatusCode::CREATED, Json(exception_json(&e))))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/exceptions/{id}",
+    tag = "exceptions",
+    operation_id = "revoke_exception",
+    summary = "Revoke an exception",
+    description = "Revokes it now; one revoked already answers 409. Needs a role that may write.",
+    params(("id" = Uuid, Path, description = "The exception's id.")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+        (status = 409, response = doc::Conflict),
+    ),
+)]
 /// `DELETE /exceptions/{id}`: revokes it now.
 pub async fn revoke(
     State(state): State<AppState>,

@@ -2,13 +2,13 @@
 //! takes a [`Principal`](crate::principal::Principal), so no route is
 //! reachable without authentication, and passes its scope to the store.
 
-mod audit;
-mod exceptions;
-mod frameworks;
-mod orgs;
+pub(crate) mod audit;
+pub(crate) mod exceptions;
+pub(crate) mod frameworks;
+pub(crate) mod orgs;
 pub mod page;
-mod records;
-mod results;
+pub(crate) mod records;
+pub(crate) mod results;
 
 use crate::app::AppState;
 use crate::session;

@@ -3,6 +3,7 @@
 use super::page::{Page, PageQuery};
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::openapi as doc;
 use crate::principal::Principal;
 use assay_core::org::Organisation;
 use axum::Json;
@@ -14,6 +15,21 @@ pub fn org_json(o: &Organisation) -> Value {
            "contracted_endpoints": o.contracted_endpoints})
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs",
+    tag = "orgs",
+    operation_id = "list_orgs",
+    summary = "List organisations",
+    description = "The organisations the caller may see, by slug, a page at a time.",
+    params(PageQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of organisations, by slug.", body = doc::OrgPage),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+    ),
+)]
 /// `GET /orgs`
 pub async fn list(
     State(state): State<AppState>,
@@ -36,6 +52,21 @@ pub async fn list(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}",
+    tag = "orgs",
+    operation_id = "get_org",
+    summary = "An organisation",
+    description = "The organisation with its parameter overrides. Another tenant's organisation answers 404, like one that does not exist.",
+    params(("slug" = String, Path, description = "The organisation's slug.")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The organisation.", body = doc::OrgDetail),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, response = doc::NotFound),
+    ),
+)]
 /// `GET /orgs/{slug}`: the organisation with its parameter overrides.
 pub async fn get(
     State(state): State<AppState>,

@@ -6,10 +6,13 @@ use serde::{Deserialize, Serialize};
 /// The most items a page may hold; the default is 100.
 pub const MAX_LIMIT: usize = 1000;
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The `next` cursor of the previous page.
     pub cursor: Option<String>,
+    /// How many items the page may hold (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 

@@ -5,6 +5,7 @@ use super::orgs::resolve;
 use super::page::{Page, PageQuery};
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::openapi as doc;
 use crate::principal::Principal;
 use assay_core::records::RecordKind;
 use assay_ingest::{Format, ImportFile, IngestError, Schema, parse_object};
@@ -20,6 +21,22 @@ fn kind(name: &str) -> Result<RecordKind, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("no record kind '{name}'")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/records/{kind}",
+    tag = "records",
+    operation_id = "list_records",
+    summary = "List records of one kind",
+    description = "Records of the path's kind, by id, a page at a time.",
+    params(("slug" = String, Path, description = "The organisation's slug."), ("kind" = doc::RecordKindName, Path, description = "The record kind (`asset`, `software_install`, …; dashes may replace underscores)."), PageQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of records, by id.", body = doc::RecordPage),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, response = doc::NotFound),
+    ),
+)]
 /// `GET /orgs/{slug}/records/{kind}`
 pub async fn list(
     State(state): State<AppState>,
@@ -43,6 +60,20 @@ pub async fn list(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/records/{kind}/{id}",
+    tag = "records",
+    operation_id = "get_record",
+    summary = "A record",
+    params(("slug" = String, Path, description = "The organisation's slug."), ("kind" = doc::RecordKindName, Path, description = "The record kind (`asset`, `software_install`, …; dashes may replace underscores)."), ("id" = String, Path, description = "The record's id.")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The record.", body = doc::Record),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, response = doc::NotFound),
+    ),
+)]
 /// `GET /orgs/{slug}/records/{kind}/{id}`
 pub async fn get(
     State(state): State<AppState>,
@@ -58,6 +89,29 @@ pub async fn get(
     Ok(Json(kind.row_json(&row)))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/orgs/{slug}/records/{kind}/{id}",
+    tag = "records",
+    operation_id = "put_record",
+    summary = "Create or replace a record",
+    description = "Creates (201) or replaces (200) one record. Needs a role that may write.",
+    params(("slug" = String, Path, description = "The organisation's slug."), ("kind" = doc::RecordKindName, Path, description = "The record kind (`asset`, `software_install`, …; dashes may replace underscores)."), ("id" = String, Path, description = "The record's id.")),
+    request_body(content = doc::RecordInput, description = "A record of the path's kind; its `id`, if given, must be the path's."),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Replaced.", body = doc::Record),
+        (status = 201, description = "Created.", body = doc::Record),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+        (status = 409, response = doc::Conflict),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableEntity),
+    ),
+)]
 /// `PUT /orgs/{slug}/records/{kind}/{id}`: creates or replaces one record.
 pub async fn put(
     State(state): State<AppState>,
@@ -98,6 +152,23 @@ pub async fn put(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/records/{kind}/{id}",
+    tag = "records",
+    operation_id = "delete_record",
+    summary = "Delete a record",
+    description = "Needs a role that may write.",
+    params(("slug" = String, Path, description = "The organisation's slug."), ("kind" = doc::RecordKindName, Path, description = "The record kind (`asset`, `software_install`, …; dashes may replace underscores)."), ("id" = String, Path, description = "The record's id.")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+        (status = 409, response = doc::Conflict),
+    ),
+)]
 /// `DELETE /orgs/{slug}/records/{kind}/{id}`
 pub async fn delete(
     State(state): State<AppState>,
@@ -114,6 +185,26 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/records/{kind}",
+    tag = "records",
+    operation_id = "import_records",
+    summary = "Import records",
+    description = "Imports a JSON array of records of the path's kind, all or none: ids that exist already are refused (409), as are invalid records (422). Needs a role that may write.",
+    params(("slug" = String, Path, description = "The organisation's slug."), ("kind" = doc::RecordKindName, Path, description = "The record kind (`asset`, `software_install`, …; dashes may replace underscores).")),
+    request_body(content = Vec<doc::RecordInput>, description = "A JSON array of records of the path's kind.", content_type = "application/json"),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Imported, all of them.", body = doc::ImportResult),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+        (status = 409, response = doc::Conflict),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 422, response = doc::UnprocessableEntity),
+    ),
+)]
 /// `POST /orgs/{slug}/records/{kind}`: imports a JSON array of records, all
 /// or none (ids that exist already are refused).
 pub async fn import(

@@ -3,6 +3,7 @@
 use super::orgs::resolve;
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::openapi as doc;
 use crate::principal::Principal;
 use assay_core::catalogue::Framework;
 use assay_core::engine::FrameworkResult;
@@ -13,13 +14,15 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultsQuery {
     /// Only this framework.
     pub framework: Option<String>,
     /// The answer in force at this time (RFC 3339 or YYYY-MM-DD, end of day); default now.
     pub as_of: Option<String>,
     /// Only requirements with this status.
+    #[param(value_type = Option<doc::Status>)]
     pub status: Option<String>,
 }
 
@@ -36,6 +39,22 @@ fn as_of(q: &ResultsQuery) -> Result<DateTime<Utc>, ApiError> {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/results",
+    tag = "results",
+    operation_id = "get_results",
+    summary = "Evaluation results",
+    description = "Per framework, every requirement with its status, reason and non-passing resources, from the run in force at `as_of`.",
+    params(("slug" = String, Path, description = "The organisation's slug."), ResultsQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Per framework, the results in force at `as_of`.", body = Vec<doc::FrameworkResult>),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, response = doc::NotFound),
+    ),
+)]
 /// `GET /orgs/{slug}/results`: per framework, every requirement with its
 /// status, reason and non-passing resources, from the run in force at `as_of`.
 pub async fn get(
@@ -67,7 +86,7 @@ pub async fn get(
     Ok(Json(results))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 pub struct EvaluateRequest {
     /// Only this organisation (slug); default every organisation in scope.
     pub org: Option<String>,
@@ -75,6 +94,26 @@ pub struct EvaluateRequest {
     pub framework: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/evaluations",
+    tag = "results",
+    operation_id = "evaluate",
+    summary = "Run an evaluation",
+    description = "Evaluates now and stores the run, for one organisation or every one in scope and one framework or all. Provider admins and technicians only.",
+    request_body(content = ref("#/components/schemas/EvaluateRequest"), content_type = "application/json", description = "Optional: without a body every organisation in scope is evaluated against every framework."),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The run, stored.", body = doc::EvaluationRun),
+        (status = 400, response = doc::BadRequest),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, response = doc::NotFound),
+        (status = 413, response = doc::PayloadTooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, response = doc::UnprocessableEntity),
+    ),
+)]
 /// `POST /evaluations`: evaluates now and stores the run.
 pub async fn evaluate(
     State(state): State<AppState>,

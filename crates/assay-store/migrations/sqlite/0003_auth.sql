@@ -15,6 +15,8 @@ CREATE TABLE users (
     password_changed_at TEXT NOT NULL,
     mfa_secret          TEXT,
     mfa_enabled         INTEGER NOT NULL DEFAULT 0 CHECK (mfa_enabled IN (0, 1)),
+    -- The last TOTP time step accepted, so a code is never accepted twice.
+    mfa_last_step       INTEGER,
     disabled_at         TEXT,
     created_at          TEXT NOT NULL,
     CHECK (mfa_enabled = 0 OR mfa_secret IS NOT NULL)

@@ -678,6 +678,16 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
+    fn accept_totp_step(&self, user: Uuid, step: u64) -> Result<bool> {
+        let conn = self.conn()?;
+        let step = i64::try_from(step).map_err(|_| StoreError::Invalid("TOTP step out of range".into()))?;
+        let changed = conn.execute(
+            "UPDATE users SET mfa_last_step = ?2 WHERE id = ?1 AND (mfa_last_step IS NULL OR mfa_last_step < ?2)",
+            params![user.to_string(), step],
+        )?;
+        Ok(changed == 1)
+    }
+
     fn set_mfa(
         &self,
         actor: &Actor,
@@ -699,7 +709,7 @@ impl AccountStore for SqliteStore {
         let tx = conn.transaction()?;
         let u = get_user(&tx, scope, user)?;
         tx.execute(
-            "UPDATE users SET mfa_secret = ?1, mfa_enabled = ?2 WHERE id = ?3",
+            "UPDATE users SET mfa_secret = ?1, mfa_enabled = ?2, mfa_last_step = NULL WHERE id = ?3",
             params![secret, enabled, user.to_string()],
         )?;
         let mut codes_deleted = 0;

@@ -343,10 +343,16 @@ fn field_schema(f: &Field, nullable: bool) -> Schema {
     let mut b = ObjectBuilder::new().description(description);
     b = match f.ty {
         ColumnType::Text => b.schema_type(base(Type::String)),
-        ColumnType::Int => b.schema_type(base(Type::Integer)).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
-        ColumnType::Real => b.schema_type(base(Type::Number)).format(Some(SchemaFormat::KnownFormat(KnownFormat::Double))),
+        ColumnType::Int => b
+            .schema_type(base(Type::Integer))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+        ColumnType::Real => b
+            .schema_type(base(Type::Number))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double))),
         ColumnType::Bool => b.schema_type(base(Type::Boolean)),
-        ColumnType::Date => b.schema_type(base(Type::String)).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        ColumnType::Date => b
+            .schema_type(base(Type::String))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
         ColumnType::Timestamp => b
             .schema_type(base(Type::String))
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
@@ -408,8 +414,17 @@ fn kind_schema(kind: RecordKind, input: bool) -> Schema {
     };
     let mut b = ObjectBuilder::new()
         .title(Some(kind_schema_name(kind, input)))
-        .description(Some(format!("A record of kind `{}`: {}", kind.name(), kind.about())))
-        .property("id", ObjectBuilder::new().schema_type(Type::String).description(Some(id_doc)))
+        .description(Some(format!(
+            "A record of kind `{}`: {}",
+            kind.name(),
+            kind.about()
+        )))
+        .property(
+            "id",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(id_doc)),
+        )
         .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)));
     if !input {
         b = b.required("id");
@@ -438,7 +453,10 @@ fn any_record(input: bool) -> RefOr<Schema> {
 
 fn push_kind_schemas(schemas: &mut Vec<(String, RefOr<Schema>)>, input: bool) {
     for kind in RecordKind::ALL {
-        schemas.push((kind_schema_name(*kind, input), kind_schema(*kind, input).into()));
+        schemas.push((
+            kind_schema_name(*kind, input),
+            kind_schema(*kind, input).into(),
+        ));
     }
 }
 
@@ -832,8 +850,31 @@ mod tests {
         out
     }
 
+    #[test]
+    fn route_parser_reads_every_method() {
+        let source = r#"
+            .route("/a/{id}", get(x::get).put(x::put).delete(x::delete))
+            .route(
+                "/b",
+                post(y::post),
+            )
+            .nest("/c", other())
+        "#;
+        let found: Vec<_> = routes_in(source, "/p").into_iter().collect();
+        let want = [
+            ("DELETE", "/p/a/{id}"),
+            ("GET", "/p/a/{id}"),
+            ("POST", "/p/b"),
+            ("PUT", "/p/a/{id}"),
+        ]
+        .map(|(m, p)| (m.to_string(), p.to_string()));
+        assert_eq!(found, want);
+    }
+
     fn document() -> serde_json::Value {
-        let json = ApiDoc::openapi().to_json().expect("the document serialises");
+        let json = ApiDoc::openapi()
+            .to_json()
+            .expect("the document serialises");
         serde_json::from_str(&json).expect("the document is valid JSON")
     }
 
@@ -857,7 +898,10 @@ mod tests {
         let mut registered = routes_in(include_str!("api/mod.rs"), "/api/v1");
         registered.extend(routes_in(include_str!("app.rs"), ""));
         registered.insert(("GET".into(), DOCUMENT_PATH.into()));
-        assert!(registered.len() > 20, "the route parser found {registered:?}");
+        assert!(
+            registered.len() > 20,
+            "the route parser found {registered:?}"
+        );
         let doc = document();
         let mut documented = BTreeSet::new();
         for (path, item) in doc["paths"].as_object().expect("paths") {
@@ -867,8 +911,14 @@ mod tests {
         }
         let missing: Vec<_> = registered.difference(&documented).collect();
         let extra: Vec<_> = documented.difference(&registered).collect();
-        assert!(missing.is_empty(), "routes without documentation: {missing:?}");
-        assert!(extra.is_empty(), "documented routes that do not exist: {extra:?}");
+        assert!(
+            missing.is_empty(),
+            "routes without documentation: {missing:?}"
+        );
+        assert!(
+            extra.is_empty(),
+            "documented routes that do not exist: {extra:?}"
+        );
     }
 
     #[test]
@@ -887,7 +937,10 @@ mod tests {
                 if public.contains(&name.as_str()) {
                     assert!(security.is_none(), "{name} needs no authentication");
                 } else {
-                    assert!(security.is_some_and(|s| !s.is_empty()), "{name}: no security");
+                    assert!(
+                        security.is_some_and(|s| !s.is_empty()),
+                        "{name}: no security"
+                    );
                     assert!(op["responses"]["401"].is_object(), "{name}: no 401");
                 }
             }
@@ -912,13 +965,5 @@ mod tests {
             schemas["Record"]["anyOf"].as_array().map(Vec::len),
             Some(RecordKind::ALL.len())
         );
-    }
-}
-#[cfg(test)]
-mod dump {
-    #[test]
-    fn dump() {
-        use utoipa::OpenApi;
-        std::fs::write("/tmp/st/openapi.json", super::ApiDoc::openapi().to_pretty_json().unwrap()).unwrap();
     }
 }

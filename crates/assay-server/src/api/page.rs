@@ -10,6 +10,7 @@ pub const MAX_LIMIT: usize = 1000;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The `next` cursor of the previous page.
+    #[param(pattern = "^([0-9a-fA-F]{2})+$")]
     pub cursor: Option<String>,
     /// How many items the page may hold (default 100).
     #[param(minimum = 1, maximum = 1000)]

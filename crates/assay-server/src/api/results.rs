@@ -20,6 +20,7 @@ pub struct ResultsQuery {
     /// Only this framework.
     pub framework: Option<String>,
     /// The answer in force at this time (RFC 3339 or YYYY-MM-DD, end of day); default now.
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].+)?$")]
     pub as_of: Option<String>,
     /// Only requirements with this status.
     #[param(value_type = Option<doc::Status>)]

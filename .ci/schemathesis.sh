@@ -94,7 +94,7 @@ ids = [f["id"] for f in get("/api/v1/frameworks")]
 for slug in slugs[:2]:
     for kind in ("asset", "person", "account", "change"):
         ids += [r["id"] for r in get(f"/api/v1/orgs/{slug}/records/{kind}?limit=3")["items"]]
-    ids += [e["id"] for e in get(f"/api/v1/orgs/{slug}/exceptions")][:3]
+    ids += [e["id"] for e in get(f"/api/v1/orgs/{slug}/exceptions?limit=3")["items"]]
 print(f"""\
 [dictionaries.slugs]
 values = {json.dumps(slugs)}

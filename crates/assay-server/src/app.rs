@@ -5,8 +5,8 @@ use crate::error::ApiError;
 use assay_core::catalogue::Catalogue;
 use assay_store::Store;
 use axum::Router;
-use axum::response::{IntoResponse, Response};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -79,9 +79,15 @@ async fn problem_json(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return response;
     }
-    let body = axum::body::to_bytes(response.into_body(), 16 << 10).await.unwrap_or_default();
+    let body = axum::body::to_bytes(response.into_body(), 16 << 10)
+        .await
+        .unwrap_or_default();
     let text = String::from_utf8_lossy(&body).trim().to_string();
-    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    let detail = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
     ApiError::new(status, detail).into_response()
 }
 

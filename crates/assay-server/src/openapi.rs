@@ -623,6 +623,24 @@ pub struct OrgPage {
     pub next: String,
 }
 
+/// A page of exceptions, by id (oldest first).
+#[derive(ToSchema)]
+pub struct ExceptionPage {
+    pub items: Vec<Exception>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(required = false)]
+    pub next: String,
+}
+
+/// A page of API tokens, by id.
+#[derive(ToSchema)]
+pub struct TokenPage {
+    pub items: Vec<Token>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(required = false)]
+    pub next: String,
+}
+
 /// A page of records, by id.
 #[derive(ToSchema)]
 pub struct RecordPage {

@@ -2,6 +2,7 @@
 //! token (other tools), turned into a [`Principal`] whose scope limits every
 //! store call. Also the login, MFA, logout, password and token endpoints.
 
+use crate::api::page::{Page, PageQuery};
 use crate::app::AppState;
 use crate::auth::{password, secrets, totp};
 use crate::client::{ClientAddr, describe};
@@ -11,7 +12,7 @@ use crate::principal::{Credential, Principal};
 use assay_core::access::{LOGIN_THROTTLE_MAX_FAILURES, LOGIN_THROTTLE_WINDOW_SECS, Role};
 use assay_store::{Actor, NewApiToken, NewSession, Scope, User};
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -553,9 +554,11 @@ fn token_owner(p: &Principal) -> Option<Uuid> {
     operation_id = "list_tokens",
     summary = "List API tokens",
     description = "The caller's tokens; a provider admin sees every token in scope.",
+    params(PageQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The tokens.", body = Vec<doc::Token>),
+        (status = 200, description = "A page of the tokens, by id.", body = doc::TokenPage),
+        (status = 400, response = doc::BadRequest),
         (status = 401, response = doc::Unauthorized),
     ),
 )]
@@ -563,12 +566,20 @@ fn token_owner(p: &Principal) -> Option<Uuid> {
 pub async fn list_tokens(
     State(state): State<AppState>,
     p: Principal,
-) -> Result<Json<Vec<Value>>, ApiError> {
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Page<Value>>, ApiError> {
+    let (limit, after) = (q.limit()?, q.after()?);
     let owner = token_owner(&p);
     let list = state
         .blocking(move |s| Ok(s.list_tokens(&Scope::All, owner)?))
         .await?;
-    Ok(Json(list.iter().map(token_json).collect()))
+    Ok(Json(Page::of_ids(
+        list,
+        limit,
+        after,
+        |t| t.id.to_string(),
+        token_json,
+    )))
 }
 
 #[utoipa::path(
@@ -598,7 +609,10 @@ pub async fn revoke_token(
     let owner = token_owner(&p);
     state
         .blocking(move |s| {
-            let mine = s.list_tokens(&Scope::All, owner)?.iter().any(|t| t.id == id);
+            let mine = s
+                .list_tokens(&Scope::All, owner)?
+                .iter()
+                .any(|t| t.id == id);
             if !mine || !s.revoke_token(&actor, &Scope::All, id, Utc::now())? {
                 return Err(ApiError::not_found("token not found"));
             }

@@ -517,7 +517,10 @@ fn tokens_authenticate_are_listed_and_can_be_revoked() {
     list.expect(200, "list");
     assert!(ids(&list.json()).contains(&id), "{list:?}");
     assert!(!list.text().contains(&token), "the secret is listed");
-    assert!(list.json()[0]["last_used_at"].is_string(), "{list:?}");
+    assert!(
+        list.json()["items"][0]["last_used_at"].is_string(),
+        "{list:?}"
+    );
 
     session
         .post(
@@ -542,7 +545,7 @@ fn tokens_authenticate_are_listed_and_can_be_revoked() {
         .put("/api/v1/orgs/alpha/records/site/lab2", &site("Lab 2"))
         .expect_problem(401, "a write with a revoked token");
     let list = session.get("/api/v1/tokens").json();
-    let listed = list
+    let listed = list["items"]
         .as_array()
         .and_then(|a| a.iter().find(|t| t["id"] == id.as_str()))
         .cloned()
@@ -664,10 +667,7 @@ fn org_limited_tokens_manage_their_owners_tokens() {
         if list.status != 200 {
             failures.push(format!("{what}: GET /tokens: {list:?}"));
         }
-        let spare_token = server
-            .bearer(spare)
-            .get("/api/v1/tokens")
-            .json()
+        let spare_token = server.bearer(spare).get("/api/v1/tokens").json()["items"]
             .as_array()
             .and_then(|a| a.iter().find(|t| t["name"] == *spare_name).cloned())
             .unwrap_or_default();
@@ -773,7 +773,7 @@ fn read_only_role_tokens_cannot_write() {
     );
     let exceptions = tess.get("/api/v1/orgs/alpha/exceptions").json();
     assert_eq!(ids(&exceptions), [exception_id], "{exceptions}");
-    assert_eq!(exceptions[0]["state"], "active", "{exceptions}");
+    assert_eq!(exceptions["items"][0]["state"], "active", "{exceptions}");
 }
 
 #[test]
@@ -1585,9 +1585,7 @@ fn malformed_json_bodies_are_problems() {
         .get("/api/v1/orgs/alpha/records/site/x")
         .expect_problem(404, "nothing written");
     assert!(
-        bearer
-            .get("/api/v1/orgs/alpha/exceptions")
-            .json()
+        bearer.get("/api/v1/orgs/alpha/exceptions").json()["items"]
             .as_array()
             .is_some_and(|a| a.is_empty()),
         "no exception stored"

@@ -1,6 +1,7 @@
 //! Exceptions (risk acceptances).
 
 use super::orgs::resolve;
+use super::page::{Page, PageQuery};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::openapi as doc;
@@ -8,7 +9,7 @@ use crate::principal::Principal;
 use assay_core::engine::Exception;
 use assay_store::NewException;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
@@ -36,10 +37,11 @@ fn exception_json(e: &Exception) -> Value {
     operation_id = "list_exceptions",
     summary = "List exceptions",
     description = "The organisation's exceptions (risk acceptances), revoked and expired ones included.",
-    params(("slug" = String, Path, description = "The organisation's slug.")),
+    params(("slug" = String, Path, description = "The organisation's slug."), PageQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The organisation's exceptions, revoked and expired ones included.", body = Vec<doc::Exception>),
+        (status = 200, description = "A page of the organisation's exceptions, oldest first, revoked and expired ones included.", body = doc::ExceptionPage),
+        (status = 400, response = doc::BadRequest),
         (status = 401, response = doc::Unauthorized),
         (status = 404, response = doc::NotFound),
     ),
@@ -49,13 +51,21 @@ pub async fn list(
     State(state): State<AppState>,
     p: Principal,
     Path(slug): Path<String>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Page<Value>>, ApiError> {
+    let (limit, after) = (q.limit()?, q.after()?);
     let org = resolve(&state, &p, slug).await?;
     let scope = p.scope.clone();
     let list = state
         .blocking(move |s| Ok(s.list_exceptions(&scope, Some(org.id))?))
         .await?;
-    Ok(Json(list.iter().map(exception_json).collect()))
+    Ok(Json(Page::of_ids(
+        list,
+        limit,
+        after,
+        |e| e.id.to_string(),
+        exception_json,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

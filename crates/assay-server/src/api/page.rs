@@ -52,6 +52,30 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+impl Page<serde_json::Value> {
+    /// A page of a small, fully loaded list: sorted by `key`, after the
+    /// cursor's key, shown with `show`.
+    pub fn of_ids<R>(
+        mut all: Vec<R>,
+        limit: usize,
+        after: Option<String>,
+        key: impl Fn(&R) -> String,
+        show: impl Fn(&R) -> serde_json::Value,
+    ) -> Self {
+        all.sort_by_key(|r| key(r));
+        let rest: Vec<R> = all
+            .into_iter()
+            .filter(|r| after.as_ref().is_none_or(|a| key(r) > *a))
+            .take(limit + 1)
+            .collect();
+        let page = Page::new(rest, limit, &key);
+        Page {
+            items: page.items.iter().map(show).collect(),
+            next: page.next,
+        }
+    }
+}
+
 impl<T> Page<T> {
     /// A page from `limit + 1` fetched items: the extra one only says there is more.
     pub fn new(mut items: Vec<T>, limit: usize, key: impl Fn(&T) -> String) -> Self {
@@ -69,6 +93,35 @@ impl<T> Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_lists_page_by_key_to_the_end() {
+        let all = vec!["c", "a", "d", "b", "e"];
+        let page = |after: Option<String>| {
+            Page::of_ids(
+                all.clone(),
+                2,
+                after,
+                |s| s.to_string(),
+                |s| serde_json::json!(s),
+            )
+        };
+        let first = page(None);
+        assert_eq!(first.items, ["a", "b"]);
+        let after = |p: &Page<serde_json::Value>| {
+            PageQuery {
+                cursor: p.next.clone(),
+                limit: None,
+            }
+            .after()
+            .ok()
+            .flatten()
+        };
+        let second = page(after(&first));
+        assert_eq!(second.items, ["c", "d"]);
+        let third = page(after(&second));
+        assert_eq!((third.items.len(), third.next.is_none()), (1, true));
+    }
 
     #[test]
     fn cursor_round_trip_and_bad_cursor() {

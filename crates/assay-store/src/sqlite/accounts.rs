@@ -680,7 +680,8 @@ impl AccountStore for SqliteStore {
 
     fn accept_totp_step(&self, user: Uuid, step: u64) -> Result<bool> {
         let conn = self.conn()?;
-        let step = i64::try_from(step).map_err(|_| StoreError::Invalid("TOTP step out of range".into()))?;
+        let step = i64::try_from(step)
+            .map_err(|_| StoreError::Invalid("TOTP step out of range".into()))?;
         let changed = conn.execute(
             "UPDATE users SET mfa_last_step = ?2 WHERE id = ?1 AND (mfa_last_step IS NULL OR mfa_last_step < ?2)",
             params![user.to_string(), step],

@@ -666,3 +666,115 @@ fn users_are_added_with_mfa_where_required_and_weak_passwords_refused() {
         "no password hash in the audit log"
     );
 }
+
+/// Runs an external tool the test needs; a missing tool fails the test
+/// loudly (`.ci/run` installs them), it never skips it.
+fn tool(name: &str, args: &[&str]) -> Output {
+    Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`{name}` is needed by this test and could not run: {e}"))
+}
+
+#[test]
+fn https_with_a_given_certificate_sends_hsts_and_the_security_headers() {
+    let env = Env::new();
+    let (cert, key) = (
+        env.dir.path().join("cert.pem"),
+        env.dir.path().join("key.pem"),
+    );
+    let made = tool(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            path(&key),
+            "-out",
+            path(&cert),
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let mut server = Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            path(&cert),
+            "--tls-key",
+            path(&key),
+        ])
+        .env(
+            "ASSAY_DATABASE_URL",
+            format!("sqlite://{}", env.db().display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start assay serve");
+    let mut line = String::new();
+    if let Some(stderr) = server.stderr.take() {
+        use std::io::BufRead;
+        std::io::BufReader::new(stderr)
+            .read_line(&mut line)
+            .expect("read the listening line");
+    }
+    let port = line.trim().rsplit(':').next().unwrap_or("").to_string();
+    assert!(line.contains("listening on https://"), "{line}");
+    let url = format!("https://localhost:{port}/healthz");
+    let got = tool(
+        "curl",
+        &[
+            "-s",
+            "-D",
+            "-",
+            "--cacert",
+            path(&cert),
+            "--resolve",
+            &format!("localhost:{port}:127.0.0.1"),
+            &url,
+        ],
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let text = String::from_utf8_lossy(&got.stdout).to_lowercase();
+    assert!(
+        text.starts_with("http/2 200") || text.starts_with("http/1.1 200"),
+        "{text}"
+    );
+    for header in [
+        "strict-transport-security: max-age=31536000",
+        "content-security-policy: default-src 'self'",
+        "frame-ancestors 'none'",
+        "x-content-type-options: nosniff",
+        "referrer-policy: no-referrer",
+    ] {
+        assert!(text.contains(header), "missing {header}: {text}");
+    }
+    let plain = tool(
+        "curl",
+        &[
+            "-s",
+            "--max-time",
+            "5",
+            &format!("http://127.0.0.1:{port}/healthz"),
+        ],
+    );
+    assert!(
+        !String::from_utf8_lossy(&plain.stdout).contains("\"ok\""),
+        "plain HTTP must not be served on the TLS port"
+    );
+}

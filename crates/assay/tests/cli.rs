@@ -748,6 +748,15 @@ fn https_with_a_given_certificate_sends_hsts_and_the_security_headers() {
             &url,
         ],
     );
+    let plain = tool(
+        "curl",
+        &[
+            "-s",
+            "--max-time",
+            "5",
+            &format!("http://127.0.0.1:{port}/healthz"),
+        ],
+    );
     let _ = server.kill();
     let _ = server.wait();
     let text = String::from_utf8_lossy(&got.stdout).to_lowercase();
@@ -764,15 +773,6 @@ fn https_with_a_given_certificate_sends_hsts_and_the_security_headers() {
     ] {
         assert!(text.contains(header), "missing {header}: {text}");
     }
-    let plain = tool(
-        "curl",
-        &[
-            "-s",
-            "--max-time",
-            "5",
-            &format!("http://127.0.0.1:{port}/healthz"),
-        ],
-    );
     assert!(
         !String::from_utf8_lossy(&plain.stdout).contains("\"ok\""),
         "plain HTTP must not be served on the TLS port"

@@ -10,13 +10,13 @@ use crate::error::ApiError;
 use crate::openapi as doc;
 use crate::principal::{Credential, Principal};
 use assay_core::access::{LOGIN_THROTTLE_MAX_FAILURES, LOGIN_THROTTLE_WINDOW_SECS, Role};
-use assay_store::{Actor, NewApiToken, NewSession, Scope, User};
+use assay_store::{Actor, NewApiToken, NewSession, Scope, Store, User};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -149,6 +149,23 @@ fn user_json(u: &User) -> Value {
            "orgs": u.orgs, "mfa_enabled": u.mfa_enabled})
 }
 
+/// Answers 429, naming the time to try again, while an account has had
+/// too many failed attempts (passwords and one-time codes alike) within the
+/// throttling window. Kept in the database, so it holds across restarts.
+fn refuse_if_throttled(s: &dyn Store, username: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let window = TimeDelta::seconds(LOGIN_THROTTLE_WINDOW_SECS);
+    match s.login_blocked_until(username, now, window, LOGIN_THROTTLE_MAX_FAILURES)? {
+        Some(until) => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many failed attempts for this account; try again at {}",
+                until.to_rfc3339()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     pub username: String,
@@ -195,13 +212,7 @@ pub async fn login(
         .map(String::from);
     let outcome = state
         .blocking(move |s| {
-            let window = TimeDelta::seconds(LOGIN_THROTTLE_WINDOW_SECS);
-            if let Some(until) = s.login_blocked_until(&b.username, now, window, LOGIN_THROTTLE_MAX_FAILURES)? {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!("too many failed logins for this account; try again at {}", until.to_rfc3339()),
-                ));
-            }
+            refuse_if_throttled(s, &b.username, now)?;
             let user = s.user_by_username(&Scope::All, &b.username).ok();
             let ok = match &user {
                 Some(u) => password::verify_password(&b.password, &u.password_hash) && !u.is_disabled(),
@@ -295,13 +306,7 @@ pub async fn complete_mfa(
         .blocking(move |s| {
             let session = s.touch_session(&hash, now)?.ok_or_else(unauthorised)?;
             let user = s.user_by_id(&Scope::All, session.user_id)?;
-            let window = TimeDelta::seconds(LOGIN_THROTTLE_WINDOW_SECS);
-            if let Some(until) = s.login_blocked_until(&user.username, now, window, LOGIN_THROTTLE_MAX_FAILURES)? {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!("too many failed attempts; try again at {}", until.to_rfc3339()),
-                ));
-            }
+            refuse_if_throttled(s, &user.username, now)?;
             let actor = Actor::new(user.username.clone(), format!("api {} (mfa)", describe(ip)));
             let ok = match (&b.code, &b.recovery_code, &user.mfa_secret) {
                 (Some(code), None, Some(secret)) => match totp::matching_step(secret, code, now) {

@@ -26,6 +26,10 @@ pub enum BenchError {
     Setup(String),
 }
 
+/// Concurrent API clients, and the requests each makes.
+const API_CLIENTS: usize = 200;
+const API_REQUESTS_PER_CLIENT: usize = 20;
+
 /// What to run.
 pub struct BenchOptions {
     pub size: Size,
@@ -62,6 +66,8 @@ pub struct Figures {
     pub one_org_sql: Phase,
     pub one_org_name: String,
     pub one_org_rows: u64,
+    /// The results endpoint under concurrent clients.
+    pub api: crate::api_load::LoadFigures,
     pub db_bytes: u64,
 }
 
@@ -259,7 +265,13 @@ pub fn run(
     figures.one_org = median(one);
     figures.one_org_sql = median(one_sql);
     drop(conn);
+    let slugs: Vec<String> = store
+        .list_orgs(&Scope::All)?
+        .into_iter()
+        .map(|o| o.slug)
+        .collect();
     drop(store);
+    figures.api = crate::api_load::run(&path, &slugs, API_CLIENTS, API_REQUESTS_PER_CLIENT)?;
     figures.db_bytes = db_size(&path);
     Ok(figures)
 }

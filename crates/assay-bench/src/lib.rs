@@ -3,6 +3,7 @@
 //! one organisation after a change, and time the same checks written as plain
 //! SQL over the same database for comparison.
 
+pub mod api_load;
 pub mod baseline;
 pub mod harness;
 mod memory;

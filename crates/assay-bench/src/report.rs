@@ -87,6 +87,16 @@ pub fn text(f: &Figures, size: &str) -> String {
         secs(f.one_org_sql.wall),
         ratio(&f.one_org, &f.one_org_sql)
     ));
+    let api = &f.api;
+    line(format!(
+        "{:<44} p50 {} · p99 {} · {:.0} requests/s · {} failed of {}",
+        format!("{} ({} concurrent clients)", api.endpoint, api.clients),
+        secs(api.p50),
+        secs(api.p99),
+        api.per_second,
+        api.failures,
+        api.requests
+    ));
     out
 }
 
@@ -117,5 +127,14 @@ pub fn json(f: &Figures, size: &str) -> Value {
         "one_org_evaluation": phase(&f.one_org),
         "one_org_evaluation_sql": phase(&f.one_org_sql),
         "one_org_evaluation_ratio": ratio(&f.one_org, &f.one_org_sql),
+        "api": {
+            "endpoint": f.api.endpoint,
+            "clients": f.api.clients,
+            "requests": f.api.requests,
+            "failures": f.api.failures,
+            "p50_seconds": f.api.p50.as_secs_f64(),
+            "p99_seconds": f.api.p99.as_secs_f64(),
+            "requests_per_second": f.api.per_second,
+        },
     })
 }

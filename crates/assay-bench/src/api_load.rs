@@ -90,14 +90,14 @@ pub fn run(
     let token = bench_token(store.as_ref())?;
     // A free loopback port: bind, read it, let the server take it.
     let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
-    let state = AppState {
+    let state = AppState::new(
         store,
-        catalogue: Arc::new(Catalogue::builtin()?),
-        config: Arc::new(ServerConfig {
+        Catalogue::builtin()?,
+        ServerConfig {
             listen: addr,
             ..ServerConfig::default()
-        }),
-    };
+        },
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

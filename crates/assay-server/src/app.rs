@@ -9,9 +9,15 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
+
+/// How many store calls run at once. Callers beyond this wait in turn
+/// (first come, first served) rather than each holding a blocking thread
+/// and racing for a database connection, which starves the unlucky ones.
+const STORE_CALLS_AT_ONCE: usize = 4;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -19,21 +25,43 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub catalogue: Arc<Catalogue>,
     pub config: Arc<ServerConfig>,
+    store_turns: Arc<Semaphore>,
 }
 
 impl AppState {
+    pub fn new(store: Arc<dyn Store>, catalogue: Catalogue, config: ServerConfig) -> AppState {
+        AppState {
+            store,
+            catalogue: Arc::new(catalogue),
+            config: Arc::new(config),
+            store_turns: Arc::new(Semaphore::new(STORE_CALLS_AT_ONCE)),
+        }
+    }
+
     /// Runs a store call on a blocking thread (the store is synchronous).
     pub async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&dyn Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(store.as_ref()))
+        let turn = self
+            .store_turns
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| {
-                eprintln!("store task failed: {e}");
+                eprintln!("store queue closed: {e}");
                 ApiError::internal()
-            })?
+            })?;
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            f(store.as_ref())
+        })
+        .await
+        .map_err(|e| {
+            eprintln!("store task failed: {e}");
+            ApiError::internal()
+        })?
     }
 }
 

@@ -91,7 +91,9 @@ impl FromRequestParts<AppState> for Principal {
                         return Err(ApiError::unauthorized("the token's user is disabled"));
                     }
                     let scope = s.token_scope(&t, &user)?;
-                    s.touch_token(t.id, now)?;
+                    if t.use_worth_recording(now) {
+                        s.touch_token(t.id, now)?;
+                    }
                     Ok(Principal {
                         user_id: user.id,
                         username: user.username,

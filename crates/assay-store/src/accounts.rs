@@ -244,7 +244,18 @@ impl ApiToken {
     pub fn is_valid_at(&self, now: DateTime<Utc>) -> bool {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|e| now < e)
     }
+
+    /// Whether a use at `now` should be recorded. `last_used_at` is kept to
+    /// the minute: writing it on every request would put each API call
+    /// through the single database writer.
+    pub fn use_worth_recording(&self, now: DateTime<Utc>) -> bool {
+        self.last_used_at
+            .is_none_or(|last| now - last >= TimeDelta::seconds(TOKEN_USE_RESOLUTION_SECS))
+    }
 }
+
+/// How precisely an API token's last use is recorded, in seconds.
+pub const TOKEN_USE_RESOLUTION_SECS: i64 = 60;
 
 impl fmt::Debug for ApiToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

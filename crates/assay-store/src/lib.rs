@@ -11,11 +11,13 @@
 pub mod accounts;
 pub mod audit;
 pub mod evaluation;
+pub mod osquery;
 mod sqlite;
 
 pub use accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
 };
+pub use osquery::OsqueryStore;
 pub use sqlite::SqliteStore;
 
 use assay_core::engine::{Exception, FrameworkResult};
@@ -146,8 +148,9 @@ pub struct AuditEntry {
 }
 
 /// The storage interface. All methods are synchronous; a server calls them
-/// from a blocking thread. Accounts and credentials are in [`AccountStore`].
-pub trait Store: AccountStore + Send + Sync {
+/// from a blocking thread. Accounts and credentials are in [`AccountStore`],
+/// osquery agents in [`OsqueryStore`].
+pub trait Store: AccountStore + OsqueryStore + Send + Sync {
     // Organisations and tiers.
     /// Creates organisations with their parameter overrides, all in one
     /// transaction: if any is refused, none is created.

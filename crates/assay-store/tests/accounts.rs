@@ -848,6 +848,10 @@ fn tokens_keep_their_orgs_and_never_reach_further_than_their_owner() {
             .last_used_at,
         Some(t("2026-03-02T08:00:00Z"))
     );
+    let used = w.store.token_by_hash(&sha("t1")).unwrap().unwrap();
+    assert!(!used.use_worth_recording(t("2026-03-02T08:00:59Z")));
+    assert!(used.use_worth_recording(t("2026-03-02T08:01:00Z")));
+    assert!(admin_tok.use_worth_recording(t(NOW)), "never used");
 
     let all = w.store.list_tokens(&Scope::All, None).unwrap();
     assert_eq!(

@@ -58,11 +58,7 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
         tls: a.tls_cert.zip(a.tls_key),
         trusted_proxies: a.trusted_proxies,
     };
-    let state = AppState {
-        store: Arc::from(ctx.store),
-        catalogue: Arc::new(ctx.catalogue),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(Arc::from(ctx.store), ctx.catalogue, config);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let shutdown = async {

@@ -103,6 +103,25 @@ record_kinds! {
         config_applied: Option<bool> = "",
     }
 
+    /// A vendor release that fixes a product. Agents' inventories are
+    /// compared with these to find each host's missing updates; held by the
+    /// provider they apply to every client.
+    Release = "release", "releases", releases {
+        /// Matched case-insensitively: an installed product's name, or for
+        /// kind `os` a word sequence in the operating system's name.
+        product: String = "Google Chrome",
+        kind: SoftwareKind = "app",
+        /// The vendor's reference (KB number, advisory id, version).
+        reference: String = "131.0.6778.86",
+        /// Versions below this lack the fix. Empty for a Windows hotfix,
+        /// which is matched by its KB reference instead.
+        fixed_version: Option<String> = "131.0.6778.86",
+        severity: Severity = "critical",
+        cvss: Option<f64> = "8.8",
+        cves: Vec<String> = "CVE-2024-12053",
+        released: Date = "2026-11-12",
+    }
+
     /// A vulnerability found by a scanner, RMM or EDR.
     Vulnerability = "vulnerability", "vulnerabilities", vulnerabilities {
         asset: Option<String> = "LAP-0042",

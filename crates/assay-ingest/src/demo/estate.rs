@@ -1506,6 +1506,26 @@ impl OrgGen<'_> {
         self.rng.range(1, max)
     }
 
+    /// The provider's catalogue of vendor releases, which osquery agents'
+    /// inventories are compared with: a version reference is the fixed
+    /// version; a KB number is matched as a Windows hotfix.
+    pub(super) fn release_catalogue(&mut self) {
+        for (i, rel) in self.releases.iter().enumerate() {
+            let is_version = rel.reference.starts_with(|c: char| c.is_ascii_digit());
+            self.data.releases.push(assay_core::records::Release {
+                id: format!("rel-{:04}", i + 1),
+                product: rel.product.to_string(),
+                kind: rel.kind,
+                reference: rel.reference.clone(),
+                fixed_version: is_version.then(|| rel.reference.clone()),
+                severity: rel.severity,
+                cvss: Some(rel.cvss),
+                cves: rel.cves.clone(),
+                released: rel.released,
+            });
+        }
+    }
+
     fn updates(&mut self, ai: usize, platform: Platform) {
         let releases = self.releases;
         let a = &self.data.assets[ai];

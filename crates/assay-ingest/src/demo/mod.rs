@@ -444,6 +444,9 @@ impl<'a> OrgGen<'a> {
         self.service_desk();
         self.changes();
         self.governance();
+        if self.provider {
+            self.release_catalogue();
+        }
         let contracted = self.contracted_endpoints();
         let org = Organisation {
             id: org_id(self.seed, self.plan.index),

@@ -2,6 +2,8 @@
 
 mod accounts;
 mod convert;
+mod osquery;
+mod pool;
 mod records;
 
 use crate::audit::{self, ChainBreak, GENESIS};
@@ -15,6 +17,7 @@ use assay_core::records::{OrgData, RecordKind, Row};
 use assay_core::value::{format_timestamp, parse_date};
 use chrono::{DateTime, Utc};
 use convert::{parse_time_col, parse_uuid_col};
+use pool::{ReadConn, ReaderPool};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
@@ -27,18 +30,19 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_core.sql")),
     (2, include_str!("../../migrations/sqlite/0002_records.sql")),
     (3, include_str!("../../migrations/sqlite/0003_auth.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_osquery.sql")),
 ];
 
 /// Connections opened for reading beside the one writer, so that several
 /// organisations can be loaded at once (WAL lets readers run alongside it).
-const READERS: usize = 2;
+const READERS: usize = 4;
 
 pub struct SqliteStore {
     /// The one connection that writes (and reads elsewhere).
     conn: Mutex<Connection>,
     /// Read-only connections for loading organisations' records; empty for
     /// an in-memory database, which cannot be shared between connections.
-    readers: Vec<Mutex<Connection>>,
+    readers: ReaderPool,
 }
 
 impl SqliteStore {
@@ -56,7 +60,7 @@ impl SqliteStore {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             reader.busy_timeout(std::time::Duration::from_secs(10))?;
-            store.readers.push(Mutex::new(reader));
+            store.readers.add(reader);
         }
         Ok(store)
     }
@@ -73,25 +77,19 @@ impl SqliteStore {
         )?;
         let store = SqliteStore {
             conn: Mutex::new(conn),
-            readers: Vec::new(),
+            readers: ReaderPool::default(),
         };
         store.migrate()?;
         Ok(store)
     }
 
-    /// A free reader connection (waiting for the first if all are busy), or
-    /// the writer's when there are none.
-    fn reader(&self) -> Result<MutexGuard<'_, Connection>> {
-        let poisoned = |_| StoreError::Database("connection lock poisoned".into());
-        for r in &self.readers {
-            if let Ok(guard) = r.try_lock() {
-                return Ok(guard);
-            }
+    /// A reader connection (waiting for one if all are busy), or the
+    /// writer's when there are none.
+    fn reader(&self) -> Result<ReadConn<'_>> {
+        if self.readers.is_empty() {
+            return Ok(ReadConn::Writer(self.conn()?));
         }
-        match self.readers.first() {
-            Some(r) => r.lock().map_err(poisoned),
-            None => self.conn(),
-        }
+        Ok(ReadConn::Pooled(self.readers.take()?))
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
@@ -453,14 +451,14 @@ impl Store for SqliteStore {
     }
 
     fn list_orgs(&self, scope: &Scope) -> Result<Vec<Organisation>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(&format!("{ORG_SELECT} ORDER BY kind DESC, slug"))?;
         let all = collect(stmt.query_map([], org_row)?)?;
         Ok(all.into_iter().filter(|o| scope.allows(o.id)).collect())
     }
 
     fn org_by_slug(&self, scope: &Scope, slug: &str) -> Result<Organisation> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         conn.query_row(&format!("{ORG_SELECT} WHERE slug = ?1"), [slug], org_row)
             .optional()?
             .transpose()?
@@ -469,7 +467,7 @@ impl Store for SqliteStore {
     }
 
     fn list_tiers(&self) -> Result<Vec<Tier>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let mut stmt = conn.prepare("SELECT name, about FROM tiers ORDER BY name")?;
         let mut tiers: Vec<Tier> = stmt
             .query_map([], |r| {
@@ -571,7 +569,7 @@ impl Store for SqliteStore {
     }
 
     fn overrides(&self, scope: &Scope, org: Uuid) -> Result<BTreeMap<String, i64>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         check_org(&conn, scope, org)?;
         let mut stmt = conn.prepare("SELECT param, value FROM org_overrides WHERE org_id = ?1")?;
         let rows = stmt.query_map([org.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -653,7 +651,7 @@ impl Store for SqliteStore {
     }
 
     fn list_rows(&self, scope: &Scope, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         check_org(&conn, scope, org)?;
         records::read_rows(&conn, org, kind)
     }
@@ -666,13 +664,13 @@ impl Store for SqliteStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Row>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         check_org(&conn, scope, org)?;
         records::read_page(&conn, org, kind, after, limit)
     }
 
     fn get_row(&self, scope: &Scope, org: Uuid, kind: RecordKind, id: &str) -> Result<Row> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         check_org(&conn, scope, org)?;
         records::read_one(&conn, org, kind, id)?
             .ok_or_else(|| StoreError::NotFound(format!("{kind} '{id}'")))
@@ -821,7 +819,7 @@ impl Store for SqliteStore {
     }
 
     fn list_exceptions(&self, scope: &Scope, org: Option<Uuid>) -> Result<Vec<Exception>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         if let Some(o) = org {
             check_org(&conn, scope, o)?;
         }
@@ -935,7 +933,7 @@ impl Store for SqliteStore {
         org: Uuid,
         as_of: DateTime<Utc>,
     ) -> Result<Vec<FrameworkResult>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         check_org(&conn, scope, org)?;
         // For each framework, the newest result at or before `as_of`; the
         // run id breaks ties between runs evaluated at the same instant.
@@ -961,7 +959,7 @@ impl Store for SqliteStore {
     }
 
     fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(
             "SELECT id, evaluated_at, started_at, finished_at, actor FROM eval_runs
              ORDER BY evaluated_at DESC, id DESC LIMIT ?1",
@@ -989,7 +987,7 @@ impl Store for SqliteStore {
     }
 
     fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(&format!(
             "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
         ))?;

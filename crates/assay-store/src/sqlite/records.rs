@@ -87,13 +87,12 @@ pub fn read_page(
         columns(kind),
         kind.table()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params![org.to_string(), after, limit as i64])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(decode(kind, r)?);
-    }
-    Ok(out)
+    query_rows(
+        conn,
+        kind,
+        &sql,
+        rusqlite::params![org.to_string(), after, limit as i64],
+    )
 }
 
 /// One row by id.
@@ -156,4 +155,64 @@ fn decode(kind: RecordKind, r: &rusqlite::Row) -> Result<Row> {
         values.push(v);
     }
     Ok(Row { id, values })
+}
+
+/// Rows whose text `field` equals `value`, in id order. `field` must be
+/// one of the kind's fields.
+pub fn find(
+    conn: &Connection,
+    org: Uuid,
+    kind: RecordKind,
+    field: &str,
+    value: &str,
+) -> Result<Vec<Row>> {
+    if !kind.fields().iter().any(|f| f.name == field) {
+        return Err(StoreError::Invalid(format!(
+            "{kind} has no field '{field}'"
+        )));
+    }
+    let sql = format!(
+        "SELECT id, {} FROM {} WHERE org_id = ?1 AND {field} = ?2 ORDER BY id",
+        columns(kind),
+        kind.table()
+    );
+    query_rows(conn, kind, &sql, rusqlite::params![org.to_string(), value])
+}
+
+/// Rows whose id starts with `prefix`, in id order (a range scan of the
+/// primary key).
+pub fn with_prefix(
+    conn: &Connection,
+    org: Uuid,
+    kind: RecordKind,
+    prefix: &str,
+) -> Result<Vec<Row>> {
+    let sql = format!(
+        "SELECT id, {} FROM {} WHERE org_id = ?1 AND id >= ?2 AND id < ?3 ORDER BY id",
+        columns(kind),
+        kind.table()
+    );
+    // U+10FFFF sorts after every other character in UTF-8 byte order.
+    let upper = format!("{prefix}\u{10FFFF}");
+    query_rows(
+        conn,
+        kind,
+        &sql,
+        rusqlite::params![org.to_string(), prefix, upper],
+    )
+}
+
+fn query_rows(
+    conn: &Connection,
+    kind: RecordKind,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Row>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(decode(kind, r)?);
+    }
+    Ok(out)
 }

@@ -2,6 +2,7 @@
 //! and the deterministic demo data generator.
 
 pub mod demo;
+pub mod osquery;
 pub mod parse;
 pub mod records_io;
 pub mod settings_io;

@@ -104,7 +104,11 @@ async fn problem_json(response: Response) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let is_osquery = response
+        .extensions()
+        .get::<crate::osquery::OsqueryAnswer>()
+        .is_some();
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_osquery {
         return response;
     }
     let body = axum::body::to_bytes(response.into_body(), 16 << 10)
@@ -126,6 +130,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(crate::health::healthz))
         .route("/readyz", get(crate::health::readyz))
         .nest("/api/v1", crate::api::routes())
+        // osquery's TLS remote API (its own answer shapes; see osquery.rs).
+        .nest("/api/osquery", crate::osquery::routes())
         // The OpenAPI document (/api/openapi.json) and its explorer (/api/docs).
         .merge(crate::openapi::explorer())
         .fallback(|| async { ApiError::not_found("no such endpoint") })

@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 mod health;
 pub mod openapi;
+pub mod osquery;
 pub mod principal;
 pub mod session;
 

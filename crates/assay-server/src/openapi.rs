@@ -72,6 +72,13 @@ pub const EXPLORER_PATH: &str = "/api/docs";
         api::frameworks::list,
         api::frameworks::get,
         api::audit::list,
+        api::osquery::list_secrets,
+        api::osquery::create_secret,
+        api::osquery::revoke_secret,
+        api::osquery::list_nodes,
+        api::osquery::revoke_node,
+        api::osquery::create_query,
+        api::osquery::get_query,
     ),
     components(
         schemas(Problem, Record, RecordInput, RecordKindName, Status, CheckId, api::results::EvaluateRequest),
@@ -98,6 +105,7 @@ pub const EXPLORER_PATH: &str = "/api/docs";
         (name = "exceptions", description = "Exceptions (risk acceptances)."),
         (name = "frameworks", description = "The framework catalogues."),
         (name = "audit", description = "The audit log."),
+        (name = "osquery", description = "osquery agents: enroll secrets, enrolled nodes and live queries. The agents' own endpoints (`/api/osquery/…`) speak osquery's TLS protocol and are described in docs/osquery.md."),
         (name = "meta", description = "This document."),
     ),
 )]
@@ -984,4 +992,97 @@ mod tests {
             Some(RecordKind::ALL.len())
         );
     }
+}
+
+/// An enroll secret, without the secret.
+#[derive(ToSchema)]
+pub struct EnrollSecret {
+    pub id: Uuid,
+    /// The secret's first characters.
+    pub hint: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new enroll secret: the only time `secret` is shown.
+#[derive(ToSchema)]
+pub struct NewEnrollSecret {
+    pub id: Uuid,
+    /// Put this in the agents' `--enroll_secret_path` file.
+    pub secret: String,
+    pub hint: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A page of enroll secrets, by id (oldest first).
+#[derive(ToSchema)]
+pub struct EnrollSecretPage {
+    pub items: Vec<EnrollSecret>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(required = false)]
+    pub next: String,
+}
+
+/// An enrolled osquery agent.
+#[derive(ToSchema)]
+pub struct OsqueryNode {
+    pub id: Uuid,
+    /// The asset record the host reports as.
+    pub asset: String,
+    pub host_identifier: String,
+    pub platform: String,
+    #[schema(required = true)]
+    pub osquery_version: Option<String>,
+    pub enrolled_at: DateTime<Utc>,
+    /// The last check-in, to the minute.
+    pub last_seen_at: DateTime<Utc>,
+    /// The newest warning or error the agent logged.
+    #[schema(required = true)]
+    pub last_status: Option<String>,
+    #[schema(required = true)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A page of osquery nodes, by id.
+#[derive(ToSchema)]
+pub struct OsqueryNodePage {
+    pub items: Vec<OsqueryNode>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(required = false)]
+    pub next: String,
+}
+
+/// One node's part in a live query.
+#[derive(ToSchema)]
+pub struct LiveTarget {
+    pub node: Uuid,
+    pub host_identifier: String,
+    #[schema(required = true)]
+    pub sent_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
+    pub answered_at: Option<DateTime<Utc>>,
+    /// osquery's status: 0 for success.
+    #[schema(required = true)]
+    pub status: Option<i64>,
+    /// The rows, every value as text.
+    #[schema(required = true)]
+    pub rows: Option<Vec<BTreeMap<String, String>>>,
+    #[schema(required = true)]
+    pub error: Option<String>,
+}
+
+/// A live query and its answers.
+#[derive(ToSchema)]
+pub struct LiveQuery {
+    pub id: Uuid,
+    pub sql: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub targets: Vec<LiveTarget>,
 }

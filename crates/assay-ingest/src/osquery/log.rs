@@ -85,7 +85,7 @@ fn text(v: &Value, what: &str) -> Result<String, LogError> {
     }
 }
 
-fn columns(v: &Value, what: &str) -> Result<Columns, LogError> {
+pub(super) fn columns(v: &Value, what: &str) -> Result<Columns, LogError> {
     let Value::Object(map) = v else {
         return Err(err(format!("{what} must be an object of columns")));
     };

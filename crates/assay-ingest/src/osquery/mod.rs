@@ -5,12 +5,14 @@
 //! not at all.
 
 pub mod host;
+pub mod live;
 pub mod log;
 pub mod mapping;
 pub mod queries;
 pub mod updates;
 
 pub use host::{HostIdentity, resolve_asset};
+pub use live::LiveAnswerRows;
 pub use log::{LogError, ResultLog, Rows, parse_result, parse_result_lines};
 pub use mapping::{Applied, apply_logs};
 

@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod exceptions;
 pub(crate) mod frameworks;
 pub(crate) mod orgs;
+pub(crate) mod osquery;
 pub mod page;
 pub(crate) mod records;
 pub(crate) mod results;
@@ -46,4 +47,13 @@ pub fn routes() -> Router<AppState> {
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/{id}", get(frameworks::get))
         .route("/audit", get(audit::list))
+        .route(
+            "/orgs/{slug}/osquery/secrets",
+            get(osquery::list_secrets).post(osquery::create_secret),
+        )
+        .route("/osquery/secrets/{id}", delete(osquery::revoke_secret))
+        .route("/orgs/{slug}/osquery/nodes", get(osquery::list_nodes))
+        .route("/osquery/nodes/{id}", delete(osquery::revoke_node))
+        .route("/orgs/{slug}/osquery/queries", post(osquery::create_query))
+        .route("/osquery/queries/{id}", get(osquery::get_query))
 }

@@ -32,6 +32,10 @@ pub enum TokenKind {
     Api,
     /// A browser session after login: `assaysess_…`.
     Session,
+    /// An organisation's osquery enroll secret: `assayenroll_…`.
+    EnrollSecret,
+    /// An enrolled osquery agent's node key: `assaynode_…`.
+    NodeKey,
 }
 
 impl TokenKind {
@@ -40,6 +44,8 @@ impl TokenKind {
         match self {
             TokenKind::Api => "assay_",
             TokenKind::Session => "assaysess_",
+            TokenKind::EnrollSecret => "assayenroll_",
+            TokenKind::NodeKey => "assaynode_",
         }
     }
 
@@ -47,14 +53,19 @@ impl TokenKind {
     /// digits), or `None`. Lets a request with a malformed token be
     /// refused without a database look-up.
     pub fn of(token: &str) -> Option<TokenKind> {
-        [TokenKind::Api, TokenKind::Session]
-            .into_iter()
-            .find(|kind| {
-                token.strip_prefix(kind.prefix()).is_some_and(|body| {
-                    body.len() == 2 * TOKEN_BYTES
-                        && body.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-                })
+        [
+            TokenKind::Api,
+            TokenKind::Session,
+            TokenKind::EnrollSecret,
+            TokenKind::NodeKey,
+        ]
+        .into_iter()
+        .find(|kind| {
+            token.strip_prefix(kind.prefix()).is_some_and(|body| {
+                body.len() == 2 * TOKEN_BYTES
+                    && body.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
             })
+        })
     }
 }
 

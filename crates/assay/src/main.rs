@@ -5,6 +5,7 @@ mod admin;
 mod bench;
 mod demo;
 mod evaluate;
+mod osquery;
 mod output;
 mod records;
 mod serve;
@@ -53,7 +54,7 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Evaluate organisations against the frameworks, or show a stored answer with --as-of.
     Evaluate(evaluate::EvaluateArgs),
-    /// Import records of one kind from a CSV, JSON or JSON Lines file.
+    /// Import records of one kind from a CSV, JSON or JSON Lines file, or an osquery results log.
     Import(records::ImportArgs),
     /// Export records of one kind as CSV or JSON.
     Export(records::ExportArgs),
@@ -83,6 +84,9 @@ enum Command {
     /// Manage API users and their tokens.
     #[command(subcommand)]
     User(users::UserCommand),
+    /// osquery agents: enroll secrets per organisation, enrolled nodes.
+    #[command(subcommand)]
+    Osquery(osquery::OsqueryCommand),
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -174,6 +178,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Runs(a) => admin::runs(&ctx, a),
         Command::Serve(a) => serve::run(ctx, a),
         Command::User(c) => users::run(&ctx, c),
+        Command::Osquery(c) => osquery::run(&ctx, c),
         Command::Kinds(_) | Command::Frameworks(_) | Command::Bench(_) => Ok(()),
     }
 }

@@ -14,6 +14,22 @@ fn parse_kind(s: &str) -> Result<RecordKind, String> {
     RecordKind::from_name(s).ok_or_else(|| format!("unknown record kind '{s}' (see `assay kinds`)"))
 }
 
+/// What `assay import` reads: records of one kind, or an osquery results log.
+#[derive(Debug, Clone, Copy)]
+pub enum ImportWhat {
+    Records(RecordKind),
+    OsqueryLog,
+}
+
+fn parse_import_what(s: &str) -> Result<ImportWhat, String> {
+    if s == "osquery-log" {
+        return Ok(ImportWhat::OsqueryLog);
+    }
+    parse_kind(s)
+        .map(ImportWhat::Records)
+        .map_err(|e| format!("{e}, or osquery-log"))
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FileFormat {
     Csv,
@@ -45,9 +61,11 @@ pub enum Mode {
 /// line is wrong nothing is written and the error names the line and field.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// Record kind (see `assay kinds`), e.g. asset, update, account.
-    #[arg(value_parser = parse_kind)]
-    kind: RecordKind,
+    /// Record kind (see `assay kinds`), e.g. asset, update, account; or
+    /// `osquery-log` for an osquery filesystem logger's results file
+    /// (osqueryd.results.log, JSON lines), mapped like agents' reports.
+    #[arg(value_parser = parse_import_what)]
+    kind: ImportWhat,
     /// The file to import (.csv, .json array, or .jsonl).
     #[arg(required_unless_present = "template")]
     file: Option<PathBuf>,
@@ -66,9 +84,12 @@ pub struct ImportArgs {
 }
 
 pub fn print_template(a: &ImportArgs) -> Result<()> {
+    let ImportWhat::Records(kind) = a.kind else {
+        bail!("an osquery results log has no template: it is what osqueryd writes");
+    };
     print!(
         "{}",
-        assay_ingest::template(&assay_ingest::Schema::of(a.kind), "")
+        assay_ingest::template(&assay_ingest::Schema::of(kind), "")
     );
     Ok(())
 }
@@ -102,25 +123,57 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     let (Some(path), Some(slug)) = (a.file, a.org) else {
         bail!("give a FILE and --org");
     };
-    let (format, bytes) = read_input(&path, a.format)?;
     let org = ctx
         .store
         .org_by_slug(&Scope::All, &slug)
         .map_err(|_| anyhow!("unknown organisation '{slug}'"))?;
+    let kind = match a.kind {
+        ImportWhat::Records(kind) => kind,
+        ImportWhat::OsqueryLog => return import_osquery_log(ctx, &path, &org.slug, org.id),
+    };
+    let (format, bytes) = read_input(&path, a.format)?;
     let mode = match a.mode {
         Mode::Insert => ImportMode::Insert,
         Mode::Upsert => ImportMode::Upsert,
         Mode::Replace => ImportMode::Replace,
     };
     let file = ImportFile {
-        kind: a.kind,
+        kind,
         format,
         bytes: &bytes,
         mode,
     };
     let n = assay_ingest::import(ctx.store.as_ref(), &ctx.actor, &Scope::All, org.id, file)
         .with_context(|| format!("{} rejected; nothing was imported", path.display()))?;
-    println!("imported {n} {} record(s) into {}", a.kind, org.slug);
+    println!("imported {n} {kind} record(s) into {}", org.slug);
+    Ok(())
+}
+
+fn import_osquery_log(ctx: &Ctx, path: &Path, slug: &str, org: uuid::Uuid) -> Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow!("{} is not UTF-8 text; nothing was imported", path.display()))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let applied = assay_ingest::osquery::import_log_file(
+        ctx.store.as_ref(),
+        &ctx.actor,
+        &Scope::All,
+        org,
+        &name,
+        &text,
+    )
+    .with_context(|| format!("{} rejected; nothing was imported", path.display()))?;
+    println!(
+        "imported {} log line(s), {} row(s) into {slug}: {} record(s) written, {} deleted",
+        applied.lines, applied.rows, applied.written, applied.deleted
+    );
+    if !applied.ignored.is_empty() {
+        let names: Vec<&str> = applied.ignored.iter().map(String::as_str).collect();
+        println!("skipped queries Assay does not read: {}", names.join(", "));
+    }
     Ok(())
 }
 

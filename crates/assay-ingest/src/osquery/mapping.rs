@@ -177,6 +177,16 @@ impl HostState<'_> {
                 let on = current(log).first().and_then(|r| flag(r, "enabled"));
                 self.config(log.time)?.screen_lock = on;
             }
+            "assay_windows_lock" => {
+                // The machine inactivity limit locks the session after that
+                // many seconds; absent or 0, Windows does not lock.
+                let secs = current(log)
+                    .first()
+                    .and_then(|r| col(r, "data"))
+                    .and_then(|d| d.parse::<i64>().ok())
+                    .unwrap_or(0);
+                self.config(log.time)?.screen_lock = Some(secs > 0);
+            }
             "assay_autorun" => {
                 // NoDriveTypeAutoRun 255 (0xFF) turns AutoRun off for every drive type.
                 let off = current(log).first().and_then(|r| col(r, "data")).map(|d| {

@@ -5,9 +5,12 @@
 //! - a release with a `fixed_version` applies to a host running its
 //!   product (an installed program of that name, or for kind `os` an
 //!   operating system whose name contains it) below that version: the host
-//!   gets an update record, not installed. Once the host reports the fixed
-//!   version (or no longer runs the product) the record is removed; the
-//!   stored evaluation runs keep when it was failing.
+//!   gets an update record, not installed. When the host later reports the
+//!   fixed version, the record is marked installed on the date the host
+//!   gives for that install (Windows' `install_date`), else at the report.
+//!   A host already current when first seen gets no record for it: Assay
+//!   cannot tell when the fix went in. A product no longer installed drops
+//!   its records.
 //! - a Windows hotfix release (reference `KB…`, no fixed version) applies
 //!   to a host whose operating system name contains its product: the host's
 //!   hotfix list says whether it is installed, and when.
@@ -119,15 +122,45 @@ pub fn derive(
         let wanted: Option<Option<DateTime<Utc>>> = match (&r.fixed_version, hotfixes) {
             (Some(fixed), _) if versions => {
                 let below = |v: &str| compare_versions(v, fixed) == Ordering::Less;
-                let missing = if r.kind == SoftwareKind::Os {
-                    matches_os(r, asset) && asset.os_version.as_deref().is_some_and(below)
+                // The host's installs of the product, with their versions
+                // and install dates; for kind `os`, its operating system.
+                let runs: Vec<(Option<&str>, Option<NaiveDate>)> = if r.kind == SoftwareKind::Os {
+                    if matches_os(r, asset) {
+                        vec![(asset.os_version.as_deref(), None)]
+                    } else {
+                        Vec::new()
+                    }
                 } else {
-                    software.iter().any(|s| {
-                        s.product.eq_ignore_ascii_case(&r.product)
-                            && s.version.as_deref().is_some_and(below)
-                    })
+                    software
+                        .iter()
+                        .filter(|s| s.product.eq_ignore_ascii_case(&r.product))
+                        .map(|s| (s.version.as_deref(), s.installed_on))
+                        .collect()
                 };
-                missing.then_some(None)
+                if runs.iter().any(|(v, _)| v.is_some_and(below)) {
+                    Some(None)
+                } else {
+                    match existing.get(&id) {
+                        // Seen missing before, fixed now: installed when the
+                        // host says it installed the fixed version, else
+                        // when this report first showed it.
+                        Some(prev) if prev.installed.is_none() && !runs.is_empty() => {
+                            let host_date = runs
+                                .iter()
+                                .filter_map(|(_, d)| *d)
+                                .filter(|d| *d >= r.released)
+                                .max();
+                            Some(Some(
+                                host_date
+                                    .map_or(seen, |d| d.and_time(Default::default()).and_utc()),
+                            ))
+                        }
+                        Some(prev) if !runs.is_empty() => Some(prev.installed),
+                        // Never seen missing (nothing to claim), or the
+                        // product is gone.
+                        _ => None,
+                    }
+                }
             }
             (None, Some(list)) if r.reference.to_ascii_uppercase().starts_with("KB") => {
                 if r.kind == SoftwareKind::Os && matches_os(r, asset) {

@@ -136,8 +136,24 @@ fn open_store(url: &str) -> Result<Box<dyn Store>> {
     Ok(Box::new(store))
 }
 
+/// Lets a closed pipe end the process quietly (`assay org list | head`),
+/// as for other command-line tools, instead of failing every print. Not
+/// for commands that serve HTTP, where a client hanging up must not end
+/// the process.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default action for SIGPIPE before any other
+    // thread exists; no handler code runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_) | Command::Bench(_)) {
+        quiet_on_closed_pipe();
+    }
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

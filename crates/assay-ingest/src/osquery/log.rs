@@ -37,6 +37,9 @@ pub struct ResultLog {
     /// Runs of the query since its epoch began; `0` marks the first run,
     /// whose `added` rows are every row (so they replace what was known).
     pub counter: Option<u64>,
+    /// An event-format line: one row of a run, not the whole run
+    /// (`action` with `columns`).
+    pub one_row: bool,
     pub rows: Rows,
 }
 
@@ -51,9 +54,10 @@ impl ResultLog {
     }
 
     /// Whether the line holds every row the query returned: a snapshot, or
-    /// the first run of a differential query.
+    /// the first run of a differential query in batch format. An
+    /// event-format line holds one row, so it never does.
     pub fn is_complete(&self) -> bool {
-        matches!(self.rows, Rows::Snapshot(_)) || self.counter == Some(0)
+        !self.one_row && (matches!(self.rows, Rows::Snapshot(_)) || self.counter == Some(0))
     }
 
     /// The number of rows the line carries.
@@ -158,6 +162,13 @@ pub fn parse_result(v: &Value) -> Result<ResultLog, LogError> {
         }
     } else {
         match obj.get("action").and_then(Value::as_str) {
+            // `--logger_snapshot_event_type` writes a snapshot one row a line.
+            Some("snapshot") if obj.get("snapshot").is_none() && obj.get("columns").is_some() => {
+                Rows::Snapshot(vec![columns(
+                    obj.get("columns").unwrap_or(&Value::Null),
+                    "columns",
+                )?])
+            }
             Some("snapshot") => Rows::Snapshot(column_list(obj.get("snapshot"), "snapshot")?),
             Some("added") => Rows::Diff {
                 added: vec![columns(
@@ -199,8 +210,37 @@ pub fn parse_result(v: &Value) -> Result<ResultLog, LogError> {
         time: log_time(obj)?,
         decorations,
         counter,
+        one_row: obj.get("diffResults").is_none() && obj.get("columns").is_some(),
         rows,
     })
+}
+
+/// Joins the one-row snapshot lines of one run (same query and time, in a
+/// row) back into one snapshot, so that the run replaces what was known
+/// as a whole rather than row by row.
+pub fn join_snapshot_rows(logs: &[ResultLog]) -> Vec<ResultLog> {
+    let mut out: Vec<ResultLog> = Vec::with_capacity(logs.len());
+    for log in logs {
+        if let (Some(last), Rows::Snapshot(rows)) = (out.last_mut(), &log.rows)
+            && log.one_row
+            && last.name == log.name
+            && last.time == log.time
+            && matches!(last.rows, Rows::Snapshot(_))
+            && last.one_row
+        {
+            if let Rows::Snapshot(joined) = &mut last.rows {
+                joined.extend(rows.iter().cloned());
+            }
+            continue;
+        }
+        out.push(log.clone());
+    }
+    for log in &mut out {
+        if matches!(log.rows, Rows::Snapshot(_)) {
+            log.one_row = false;
+        }
+    }
+    out
 }
 
 /// Reads a filesystem logger's results file: one JSON object per line,
@@ -240,6 +280,12 @@ mod tests {
         let log = parse_result(&line).unwrap();
         assert_eq!(log.counter, Some(1));
         assert!(!log.is_complete());
+        let mut first = line.clone();
+        first["counter"] = json!("0");
+        assert!(
+            !parse_result(&first).unwrap().is_complete(),
+            "a first run's event lines each hold one row"
+        );
         assert_eq!(log.name, "processes");
         assert_eq!(log.host_identifier, "hostname.local");
         assert_eq!(log.time.timestamp(), 1412123850);
@@ -296,6 +342,23 @@ mod tests {
         assert_eq!(log.decorations["username"], "tim");
         assert!(log.is_complete());
         assert_eq!(log.row_count(), 2);
+    }
+
+    #[test]
+    fn snapshot_event_lines_are_joined_into_one_run() {
+        let row = |pid: &str, t: &str| {
+            parse_result(
+                &json!({"action": "snapshot", "columns": {"pid": pid}, "name": "q",
+                                 "hostIdentifier": "h", "unixTime": t}),
+            )
+            .unwrap()
+        };
+        let logs = [row("1", "100"), row("2", "100"), row("3", "160")];
+        assert!(!logs[0].is_complete());
+        let joined = join_snapshot_rows(&logs);
+        assert_eq!(joined.len(), 2);
+        assert_eq!(joined[0].row_count(), 2);
+        assert!(joined[0].is_complete() && joined[1].is_complete());
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub fn apply_logs(tx: &mut dyn RecordTx, asset_id: &str, logs: &[ResultLog]) -> 
         out: Applied::default(),
     };
     let mut latest = None;
-    for log in logs {
+    for log in &super::log::join_snapshot_rows(logs) {
         st.out.lines += 1;
         st.out.rows += log.row_count();
         latest = latest.max(Some(log.time));
@@ -239,18 +239,20 @@ impl HostState<'_> {
             .map(str::to_string)
             .or(a.os_version.take());
         a.os_build = col(r, "build").map(str::to_string).or(a.os_build.take());
-        // An asset the agent created takes its kind from the OS it reports.
-        if a.id.starts_with("osq-") {
+        // An asset the agent created takes its kind from the first OS it
+        // reports; a kind corrected since is left alone.
+        if a.id.starts_with("osq-") && before.os_name.is_none() {
             a.kind = guess_kind(a.os_name.as_deref());
         }
-        if *a != before {
-            self.asset_changed = true;
-            self.software_changed = true;
-        }
+        self.asset_changed |= *a != before;
+        // The hourly OS report also re-judges the host against the release
+        // catalogue, so releases added since are applied.
+        self.software_changed = true;
     }
 
     fn software_id(&self, r: &Columns) -> Option<(String, SoftwareInstall)> {
-        let name = col(r, "name")?;
+        // macOS names apps after their bundle ("Google Chrome.app").
+        let name = col(r, "name").map(|n| n.strip_suffix(".app").unwrap_or(n))?;
         let version = col(r, "version");
         let id = format!("{}/sw/{name}/{}", self.asset.id, version.unwrap_or(""));
         let install = SoftwareInstall {

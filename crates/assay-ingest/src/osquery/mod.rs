@@ -33,7 +33,7 @@ fn corrupt(kind: RecordKind, field: &str, msg: String) -> StoreError {
 /// Why a results file was not imported.
 #[derive(Debug, thiserror::Error)]
 pub enum OsqueryImportError {
-    #[error("{0}")]
+    #[error(transparent)]
     Log(#[from] LogError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -152,6 +152,7 @@ pub fn enroll_host(tx: &mut dyn RecordTx, d: &EnrollDetails, now: DateTime<Utc>)
             time: now,
             decorations: log::Columns::new(),
             counter: None,
+            one_row: false,
             rows: Rows::Snapshot(vec![c]),
         })
     };

@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use assay_core::catalogue::Catalogue;
 use assay_store::Store;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -129,14 +130,21 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(crate::health::healthz))
         .route("/readyz", get(crate::health::readyz))
-        .nest("/api/v1", crate::api::routes())
-        // osquery's TLS remote API (its own answer shapes; see osquery.rs).
-        .nest("/api/osquery", crate::osquery::routes())
+        .nest(
+            "/api/v1",
+            crate::api::routes().layer(RequestBodyLimitLayer::new(config.body_limit)),
+        )
+        // osquery's TLS remote API, with its own answer shapes (see
+        // osquery.rs): its handlers read the body themselves, so that an
+        // oversized one is refused in a shape osquery reads.
+        .nest(
+            "/api/osquery",
+            crate::osquery::routes().layer(DefaultBodyLimit::max(config.body_limit)),
+        )
         // The OpenAPI document (/api/openapi.json) and its explorer (/api/docs).
         .merge(crate::openapi::explorer())
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

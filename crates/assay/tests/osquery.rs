@@ -382,7 +382,7 @@ fn refused_payloads_change_nothing_and_agents_stay_in_their_tenant() {
     let mut huge = line("assay_programs", now, "0");
     huge["diffResults"] = json!({"added": rows, "removed": []});
     let r = post_log(&agent, &key, "result", json!([huge]));
-    assert_eq!(r.status, 413, "{}", r.text());
+    refused(&r, 413, "a body over --body-limit");
     assert_eq!(
         records(&w.admin, "alpha", "software_install").len(),
         baseline

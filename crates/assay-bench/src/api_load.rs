@@ -70,7 +70,7 @@ async fn get(addr: SocketAddr, path: &str, token: &str) -> std::io::Result<u16> 
     Ok(status.unwrap_or(0))
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }

@@ -68,6 +68,8 @@ pub struct Figures {
     pub one_org_rows: u64,
     /// The results endpoint under concurrent clients.
     pub api: crate::api_load::LoadFigures,
+    /// osquery agents enrolling, logging and checking in.
+    pub osquery: crate::osquery_load::OsqueryFigures,
     pub db_bytes: u64,
 }
 
@@ -272,6 +274,10 @@ pub fn run(
         .collect();
     drop(store);
     figures.api = crate::api_load::run(&path, &slugs, API_CLIENTS, API_REQUESTS_PER_CLIENT)?;
+    // Before the agents add their hosts, so the size is the generated MSP's.
     figures.db_bytes = db_size(&path);
+    progress("osquery agents", 0, 1);
+    figures.osquery = crate::osquery_load::run(&path, crate::osquery_load::Plan::default())?;
+    progress("osquery agents", 1, 1);
     Ok(figures)
 }

@@ -1,6 +1,7 @@
 //! Printing the figures: a plain-text report and JSON.
 
 use crate::harness::{Figures, Phase};
+use crate::osquery_load::{OsqueryFigures, Requests};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -97,7 +98,105 @@ pub fn text(f: &Figures, size: &str) -> String {
         api.failures,
         api.requests
     ));
+    osquery_text(&f.osquery, &mut line);
     out
+}
+
+fn latency(r: &Requests) -> String {
+    format!(
+        "p50 {} · p99 {} · {} failed of {}",
+        secs(r.p50),
+        secs(r.p99),
+        r.failures,
+        r.requests
+    )
+}
+
+fn osquery_text(o: &OsqueryFigures, line: &mut impl FnMut(String)) {
+    let Some(plan) = o.plan else { return };
+    line(format!(
+        "{:<44} {} agents in {} client orgs, {} programs each, {} check-in rounds",
+        "osquery agents (POST /api/osquery/…)",
+        plan.agents,
+        o.organisations,
+        plan.programs,
+        plan.rounds
+    ));
+    line(format!(
+        "{:<44} {:.0} enrolled/s in {} · {}",
+        "  enroll + first config",
+        o.enrolls_per_second(),
+        secs(o.enroll_wall),
+        latency(&o.enroll)
+    ));
+    line(format!(
+        "{:<44} {:.0} result rows/s ({} rows in {}) · {}",
+        "  first full result log, all at once",
+        o.rows_per_second(),
+        o.log_rows,
+        secs(o.log_wall),
+        latency(&o.log)
+    ));
+    line(format!(
+        "{:<44} {:.0} check-ins/s in {} · {}",
+        "  check-ins (config + distributed/read)",
+        o.check_ins_per_second(),
+        secs(o.rounds_wall),
+        latency(&o.check_ins)
+    ));
+    line(format!(
+        "{:<44} {} rows · {}",
+        "  differential result logs in the rounds",
+        o.diff_rows,
+        latency(&o.diff_log)
+    ));
+    let [enroll, log, rounds] = o
+        .listen_overflows
+        .map(|n| n.map_or("n/a".into(), |n| n.to_string()));
+    line(format!(
+        "{:<44} enroll {enroll} · first logs {log} · rounds {rounds}",
+        "  connections dropped at a full accept queue",
+    ));
+}
+
+fn requests(r: &Requests) -> Value {
+    json!({
+        "requests": r.requests,
+        "failures": r.failures,
+        "p50_seconds": r.p50.as_secs_f64(),
+        "p99_seconds": r.p99.as_secs_f64(),
+    })
+}
+
+fn osquery_json(o: &OsqueryFigures) -> Value {
+    let Some(plan) = o.plan else {
+        return Value::Null;
+    };
+    json!({
+        "agents": plan.agents,
+        "organisations": o.organisations,
+        "programs_per_agent": plan.programs,
+        "rounds": plan.rounds,
+        "enrolled": o.enrolled,
+        "failures": o.failures(),
+        "enroll": requests(&o.enroll),
+        "enroll_seconds": o.enroll_wall.as_secs_f64(),
+        "enrolls_per_second": o.enrolls_per_second(),
+        "log": requests(&o.log),
+        "log_rows": o.log_rows,
+        "log_seconds": o.log_wall.as_secs_f64(),
+        "result_rows_per_second": o.rows_per_second(),
+        "check_ins": requests(&o.check_ins),
+        "rounds_seconds": o.rounds_wall.as_secs_f64(),
+        "check_ins_per_second": o.check_ins_per_second(),
+        "differential_log": requests(&o.diff_log),
+        "differential_log_rows": o.diff_rows,
+        "listen_overflows": {
+            "enroll": o.listen_overflows[0],
+            "log": o.listen_overflows[1],
+            "rounds": o.listen_overflows[2],
+        },
+    })
 }
 
 fn phase(p: &Phase) -> Value {
@@ -136,5 +235,6 @@ pub fn json(f: &Figures, size: &str) -> Value {
             "p99_seconds": f.api.p99.as_secs_f64(),
             "requests_per_second": f.api.per_second,
         },
+        "osquery": osquery_json(&f.osquery),
     })
 }

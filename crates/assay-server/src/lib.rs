@@ -47,21 +47,37 @@ pub async fn serve(
             eprintln!("assay listening on {scheme}://{addr}");
         }
     });
+    let listener = listen(config.listen)?;
     match &config.tls {
         Some((cert, key)) => {
             // One TLS provider for the whole process.
             let _ = rustls::crypto::ring::default_provider().install_default();
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
-            axum_server::bind_rustls(config.listen, tls)
+            axum_server::tls_rustls::from_tcp_rustls(listener, tls)?
                 .handle(handle)
                 .serve(app)
                 .await
         }
         None => {
-            axum_server::bind(config.listen)
+            axum_server::from_tcp(listener)?
                 .handle(handle)
                 .serve(app)
                 .await
         }
     }
+}
+
+/// Connections the kernel queues before they are accepted. The usual 128
+/// overflows when a few hundred clients (dashboards, or agents checking in
+/// together) connect at once: the kernel drops the excess and they retry a
+/// second later, which shows as one-second latencies.
+const ACCEPT_BACKLOG: i32 = 1024;
+
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(ACCEPT_BACKLOG)?;
+    Ok(socket.into())
 }

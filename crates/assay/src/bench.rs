@@ -21,7 +21,9 @@ pub enum BenchSize {
 /// Measure Assay on a generated MSP: load rate, full evaluation of every
 /// organisation, re-evaluation of one organisation after a change, peak
 /// memory and database size, each evaluation figure beside the same checks
-/// run as plain SQL on the same database. Uses its own database in --dir,
+/// run as plain SQL on the same database; then the real server on that
+/// database under 200 dashboard clients and under 200 osquery agents
+/// (enroll, result logs, check-ins). Uses its own database in --dir,
 /// never --database-url. Build with --release for meaningful figures.
 #[derive(Args)]
 pub struct BenchArgs {

@@ -147,6 +147,14 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// One framework's stored result for an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResult {
+    pub framework: String,
+    /// A `FrameworkResult` as JSON.
+    pub json: String,
+}
+
 /// The storage interface. All methods are synchronous; a server calls them
 /// from a blocking thread. Accounts and credentials are in [`AccountStore`],
 /// osquery agents in [`OsqueryStore`].
@@ -253,13 +261,29 @@ pub trait Store: AccountStore + OsqueryStore + Send + Sync {
         results: &[(Uuid, FrameworkResult)],
     ) -> Result<()>;
     /// Each organisation's results from the latest run evaluated at or before
-    /// `as_of`, per framework.
+    /// `as_of`, per framework in framework order, as stored (JSON text of a
+    /// `FrameworkResult`): what an answer can pass on without re-encoding.
+    fn stored_results_as_of(
+        &self,
+        scope: &Scope,
+        org: Uuid,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<StoredResult>>;
+    /// [`stored_results_as_of`](Store::stored_results_as_of), decoded.
     fn results_as_of(
         &self,
         scope: &Scope,
         org: Uuid,
         as_of: DateTime<Utc>,
-    ) -> Result<Vec<FrameworkResult>>;
+    ) -> Result<Vec<FrameworkResult>> {
+        self.stored_results_as_of(scope, org, as_of)?
+            .into_iter()
+            .map(|r| {
+                serde_json::from_str(&r.json)
+                    .map_err(|e| StoreError::Corrupt(format!("stored result: {e}")))
+            })
+            .collect()
+    }
     fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>>;
 
     // Audit log.

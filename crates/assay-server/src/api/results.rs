@@ -10,6 +10,8 @@ use assay_core::engine::FrameworkResult;
 use assay_store::evaluation;
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -63,7 +65,7 @@ pub async fn get(
     p: Principal,
     Path(slug): Path<String>,
     Query(q): Query<ResultsQuery>,
-) -> Result<Json<Vec<FrameworkResult>>, ApiError> {
+) -> Result<Response, ApiError> {
     let at = as_of(&q)?;
     let status = q
         .status
@@ -75,16 +77,30 @@ pub async fn get(
         .transpose()?;
     let org = resolve(&state, &p, slug).await?;
     let scope = p.scope.clone();
-    let mut results = state
-        .blocking(move |s| Ok(s.results_as_of(&scope, org.id, at)?))
+    let mut stored = state
+        .blocking(move |s| Ok(s.stored_results_as_of(&scope, org.id, at)?))
         .await?;
-    results.retain(|r| q.framework.as_ref().is_none_or(|f| &r.framework == f));
-    if let Some(st) = status {
-        for r in &mut results {
-            r.requirements.retain(|q| q.status == st);
-        }
+    stored.retain(|r| q.framework.as_ref().is_none_or(|f| &r.framework == f));
+    let Some(st) = status else {
+        // The stored documents are the answer: pass them on as they are
+        // rather than decode and encode them again (a large client's run
+        // lists thousands of resources).
+        let parts: Vec<&str> = stored.iter().map(|r| r.json.as_str()).collect();
+        let body = format!("[{}]", parts.join(","));
+        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+    };
+    let mut results = stored
+        .iter()
+        .map(|r| serde_json::from_str::<FrameworkResult>(&r.json))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            eprintln!("stored result unreadable: {e}");
+            ApiError::internal()
+        })?;
+    for r in &mut results {
+        r.requirements.retain(|q| q.status == st);
     }
-    Ok(Json(results))
+    Ok(Json(results).into_response())
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]

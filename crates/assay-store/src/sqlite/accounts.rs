@@ -85,9 +85,20 @@ fn scope_access(scope: &Scope) -> OrgAccess {
     }
 }
 
-fn all_orgs(conn: &Connection) -> Result<Vec<Organisation>> {
-    let mut stmt = conn.prepare(ORG_SELECT)?;
-    collect(stmt.query_map([], org_row)?)
+/// The organisations among `lists` that exist: all that working out an
+/// access needs, so a request need not read every organisation.
+fn orgs_among(conn: &Connection, lists: &[&[Uuid]]) -> Result<Vec<Organisation>> {
+    let mut ids: Vec<Uuid> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut stmt = conn.prepare_cached(&format!("{ORG_SELECT} WHERE id = ?1"))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(o) = stmt.query_row([id.to_string()], org_row).optional()? {
+            out.push(o?);
+        }
+    }
+    Ok(out)
 }
 
 /// What `role` with `orgs` reaches; `Invalid` when they do not fit.
@@ -113,7 +124,7 @@ fn granted_access(
     if let Some(o) = orgs.iter().find(|o| !scope.allows(**o)) {
         return Err(StoreError::NotFound(format!("organisation {o}")));
     }
-    let access = access_of(&all_orgs(conn)?, role, orgs)?;
+    let access = access_of(&orgs_among(conn, &[orgs])?, role, orgs)?;
     if !access.within(&scope_access(scope)) {
         return Err(StoreError::Invalid(format!(
             "a {} without listed organisations reaches every organisation, which this caller does not",
@@ -1092,7 +1103,7 @@ impl AccountStore for SqliteStore {
                 new.role.label()
             )));
         }
-        let all = all_orgs(&tx)?;
+        let all = orgs_among(&tx, &[&owner.orgs, &new.orgs])?;
         let owner_access = access_of(&all, owner.role, &owner.orgs)?;
         let access = access_of(&all, new.role, &new.orgs)?;
         if !access.within(&owner_access) {
@@ -1228,7 +1239,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn user_scope(&self, user: &User) -> Result<Scope> {
-        let all = all_orgs(&*self.reader()?)?;
+        let all = orgs_among(&*self.reader()?, &[&user.orgs])?;
         Ok(access_of(&all, user.role, &user.orgs)?.into())
     }
 
@@ -1239,7 +1250,7 @@ impl AccountStore for SqliteStore {
                 token.id, owner.username
             )));
         }
-        let all = all_orgs(&*self.reader()?)?;
+        let all = orgs_among(&*self.reader()?, &[&owner.orgs, &token.orgs])?;
         let owner_access = access_of(&all, owner.role, &owner.orgs)?;
         let access = access_of(&all, token.role, &token.orgs)?;
         Ok(access.intersect(&owner_access).into())

@@ -9,6 +9,7 @@ mod records;
 use crate::audit::{self, ChainBreak, GENESIS};
 use crate::{
     Actor, AuditEntry, ImportMode, NewException, NewOrg, Result, RunInfo, Scope, Store, StoreError,
+    StoredResult,
 };
 use assay_core::engine::{Exception, FrameworkResult};
 use assay_core::org::{OrgKind, Organisation, validate_slug};
@@ -927,18 +928,18 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn results_as_of(
+    fn stored_results_as_of(
         &self,
         scope: &Scope,
         org: Uuid,
         as_of: DateTime<Utc>,
-    ) -> Result<Vec<FrameworkResult>> {
+    ) -> Result<Vec<StoredResult>> {
         let conn = self.reader()?;
         check_org(&conn, scope, org)?;
         // For each framework, the newest result at or before `as_of`; the
         // run id breaks ties between runs evaluated at the same instant.
-        let mut stmt = conn.prepare(
-            "SELECT r.result FROM eval_results r
+        let mut stmt = conn.prepare_cached(
+            "SELECT r.framework, r.result FROM eval_results r
              WHERE r.org_id = ?1 AND r.evaluated_at <= ?2
                AND NOT EXISTS (SELECT 1 FROM eval_results n
                                WHERE n.org_id = r.org_id AND n.framework = r.framework
@@ -948,14 +949,12 @@ impl Store for SqliteStore {
              ORDER BY r.framework",
         )?;
         let rows = stmt.query_map(params![org.to_string(), format_timestamp(&as_of)], |r| {
-            r.get::<_, String>(0)
+            Ok(StoredResult {
+                framework: r.get(0)?,
+                json: r.get(1)?,
+            })
         })?;
-        rows.map(|body| {
-            let body = body?;
-            serde_json::from_str(&body)
-                .map_err(|e| StoreError::Corrupt(format!("stored result: {e}")))
-        })
-        .collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>> {

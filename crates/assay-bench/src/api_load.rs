@@ -78,16 +78,15 @@ pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// Serves the database at `path` and sends `clients × per_client` requests
-/// for the results of the organisations `slugs`, round robin.
-pub fn run(
-    path: &Path,
-    slugs: &[String],
-    clients: usize,
-    per_client: usize,
-) -> Result<LoadFigures, BenchError> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
-    let token = bench_token(store.as_ref())?;
+/// Serves `store` (with the built-in catalogues) on a free loopback port
+/// while `work` runs against its address, then stops it.
+pub(crate) fn with_server<T, Fut>(
+    store: Arc<dyn Store>,
+    work: impl FnOnce(SocketAddr) -> Fut,
+) -> Result<T, BenchError>
+where
+    Fut: std::future::Future<Output = Result<T, BenchError>>,
+{
     // A free loopback port: bind, read it, let the server take it.
     let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let state = AppState::new(
@@ -106,14 +105,32 @@ pub fn run(
         let server = tokio::spawn(assay_server::serve(state, async {
             let _ = stopped.await;
         }));
-        // Wait until it answers.
+        // Wait until it accepts connections.
         let ready = Instant::now();
-        while get(addr, "/healthz", "").await.is_err() {
+        while tokio::net::TcpStream::connect(addr).await.is_err() {
             if ready.elapsed() > Duration::from_secs(10) {
                 return Err(BenchError::Setup("the server did not start".into()));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let out = work(addr).await;
+        let _ = stop.send(());
+        let _ = server.await;
+        out
+    })
+}
+
+/// Serves the database at `path` and sends `clients × per_client` requests
+/// for the results of the organisations `slugs`, round robin.
+pub fn run(
+    path: &Path,
+    slugs: &[String],
+    clients: usize,
+    per_client: usize,
+) -> Result<LoadFigures, BenchError> {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
+    let token = bench_token(store.as_ref())?;
+    with_server(store, |addr| async move {
         let slugs = Arc::new(slugs.to_vec());
         let token = Arc::new(token);
         let started = Instant::now();
@@ -145,8 +162,6 @@ pub fn run(
             failures += f;
         }
         let wall = started.elapsed();
-        let _ = stop.send(());
-        let _ = server.await;
         latencies.sort();
         Ok(LoadFigures {
             endpoint: "GET /api/v1/orgs/{slug}/results".into(),

@@ -13,12 +13,10 @@
 //! second is the configuration and live-query requests of the rounds over
 //! the wall time of the rounds (which also carry the small logs).
 
-use crate::api_load::percentile;
+use crate::api_load::{percentile, with_server};
 use crate::harness::BenchError;
-use assay_core::catalogue::Catalogue;
 use assay_core::org::OrgKind;
 use assay_server::auth::secrets::{self, TokenKind};
-use assay_server::{AppState, ServerConfig};
 use assay_store::osquery::NewEnrollSecret;
 use assay_store::{Actor, Scope, SqliteStore, Store};
 use chrono::{DateTime, Utc};
@@ -569,31 +567,7 @@ pub fn run(path: &Path, plan: Plan) -> Result<OsqueryFigures, BenchError> {
     let agents: Vec<Agent> = (0..plan.agents)
         .map(|i| Agent::new(i, secrets[i % secrets.len()].clone(), plan.programs))
         .collect();
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
-    let state = AppState::new(
-        store,
-        Catalogue::builtin()?,
-        ServerConfig {
-            listen: addr,
-            ..ServerConfig::default()
-        },
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(assay_server::serve(state, async {
-            let _ = stopped.await;
-        }));
-        let ready = Instant::now();
-        while request(addr, "GET", "/healthz", b"").await.is_err() {
-            if ready.elapsed() > Duration::from_secs(10) {
-                return Err(BenchError::Setup("the server did not start".into()));
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-
+    with_server(store, |addr| async move {
         // Enroll, then the first configuration.
         let overflows = listen_overflows();
         let (agents, tallies, wall) = phase(agents, move |mut a| async move {
@@ -709,9 +683,6 @@ pub fn run(path: &Path, plan: Plan) -> Result<OsqueryFigures, BenchError> {
         figures.diff_log = logs.requests();
         figures.rounds_wall = wall;
         figures.listen_overflows[2] = overflows_since(overflows);
-
-        let _ = stop.send(());
-        let _ = server.await;
         Ok(figures)
     })
 }

@@ -75,10 +75,13 @@ pub async fn get(
                 .ok_or_else(|| ApiError::bad_request(format!("unknown status '{s}'")))
         })
         .transpose()?;
-    let org = resolve(&state, &p, slug).await?;
     let scope = p.scope.clone();
+    // One trip to the store for the organisation and its results.
     let mut stored = state
-        .blocking(move |s| Ok(s.stored_results_as_of(&scope, org.id, at)?))
+        .blocking(move |s| {
+            let org = s.org_by_slug(&scope, &slug)?;
+            Ok(s.stored_results_as_of(&scope, org.id, at)?)
+        })
         .await?;
     stored.retain(|r| q.framework.as_ref().is_none_or(|f| &r.framework == f));
     let Some(st) = status else {

@@ -437,6 +437,9 @@ fn refused_payloads_change_nothing_and_agents_stay_in_their_tenant() {
     w.admin
         .delete(&format!("/api/v1/osquery/nodes/{node_id}"))
         .expect(204, "revoke node");
+    w.admin
+        .delete(&format!("/api/v1/osquery/nodes/{node_id}"))
+        .expect(409, "revoked already");
     let r = agent.post("/api/osquery/config", &json!({"node_key": key}));
     assert_eq!(r.json()["node_invalid"], true);
     let again = enroll(&agent, &alpha_secret, HOST, HOST_UUID);

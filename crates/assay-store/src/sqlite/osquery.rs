@@ -126,6 +126,52 @@ fn provider_id(conn: &Connection) -> Result<Option<Uuid>> {
     .transpose()
 }
 
+/// Revoking one row of a table with a `revoked_at` column, audited.
+struct Revoking {
+    table: &'static str,
+    what: &'static str,
+    action: &'static str,
+    target: String,
+}
+
+impl Revoking {
+    /// Marks row `id` revoked at `now` (`Conflict` if it already is) and
+    /// audits it with `before` as it was.
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &self,
+        tx: &Transaction,
+        actor: &Actor,
+        id: Uuid,
+        org: Uuid,
+        revoked_at: Option<DateTime<Utc>>,
+        before: Json,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if revoked_at.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "{} {id} is already revoked",
+                self.what
+            )));
+        }
+        tx.execute(
+            &format!("UPDATE {} SET revoked_at = ?1 WHERE id = ?2", self.table),
+            params![ts(now), id.to_string()],
+        )?;
+        let mut after = before.clone();
+        after["revoked_at"] = json!(ts(now));
+        append_audit(
+            tx,
+            actor,
+            self.action,
+            Some(org),
+            &self.target,
+            before,
+            after,
+        )
+    }
+}
+
 /// [`RecordTx`] over one organisation inside an open transaction.
 struct SqliteRecordTx<'a> {
     tx: &'a Transaction<'a>,
@@ -269,26 +315,20 @@ impl OsqueryStore for SqliteStore {
             .transpose()?
             .filter(|s| scope.allows(s.org_id))
             .ok_or_else(|| StoreError::NotFound(format!("enroll secret {id}")))?;
-        if secret.revoked_at.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "enroll secret {id} is already revoked"
-            )));
-        }
-        tx.execute(
-            "UPDATE osquery_enroll_secrets SET revoked_at = ?1 WHERE id = ?2",
-            params![ts(now), id.to_string()],
-        )?;
-        let before = secret_json(&secret);
-        let mut after = before.clone();
-        after["revoked_at"] = json!(ts(now));
-        append_audit(
+        let revoking = Revoking {
+            table: "osquery_enroll_secrets",
+            what: "enroll secret",
+            action: "osquery.secret.revoke",
+            target: format!("enroll_secret/{id}"),
+        };
+        revoking.apply(
             &tx,
             actor,
-            "osquery.secret.revoke",
-            Some(secret.org_id),
-            &format!("enroll_secret/{id}"),
-            before,
-            after,
+            id,
+            secret.org_id,
+            secret.revoked_at,
+            secret_json(&secret),
+            now,
         )?;
         tx.commit()?;
         Ok(())
@@ -393,26 +433,20 @@ impl OsqueryStore for SqliteStore {
         let node = find_node(&tx, id)?
             .filter(|n| scope.allows(n.org_id))
             .ok_or_else(|| StoreError::NotFound(format!("osquery node {id}")))?;
-        if node.revoked_at.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "osquery node {id} is already revoked"
-            )));
-        }
-        tx.execute(
-            "UPDATE osquery_nodes SET revoked_at = ?1 WHERE id = ?2",
-            params![ts(now), id.to_string()],
-        )?;
-        let before = node_json(&node);
-        let mut after = before.clone();
-        after["revoked_at"] = json!(ts(now));
-        append_audit(
+        let revoking = Revoking {
+            table: "osquery_nodes",
+            what: "osquery node",
+            action: "osquery.node.revoke",
+            target: format!("osquery_node/{id}"),
+        };
+        revoking.apply(
             &tx,
             actor,
-            "osquery.node.revoke",
-            Some(node.org_id),
-            &format!("osquery_node/{id}"),
-            before,
-            after,
+            id,
+            node.org_id,
+            node.revoked_at,
+            node_json(&node),
+            now,
         )?;
         tx.commit()?;
         Ok(())

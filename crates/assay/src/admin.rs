@@ -16,12 +16,6 @@ use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 
-fn org_id(ctx: &Ctx, slug: &str) -> Result<assay_core::org::Organisation> {
-    ctx.store
-        .org_by_slug(&Scope::All, slug)
-        .map_err(|_| anyhow!("unknown organisation '{slug}'"))
-}
-
 /// A file to read.
 #[derive(Args)]
 pub struct FileIn {
@@ -143,7 +137,7 @@ pub fn org(ctx: &Ctx, c: OrgCommand) -> Result<()> {
             value,
             unset,
         } => {
-            let o = org_id(ctx, &slug)?;
+            let o = ctx.org(&slug)?;
             let value = if unset { None } else { value };
             ctx.store
                 .set_override(&ctx.actor, &Scope::All, o.id, &param, value)?;
@@ -268,7 +262,7 @@ pub enum ExceptionCommand {
 pub fn exception(ctx: &Ctx, c: ExceptionCommand) -> Result<()> {
     match c {
         ExceptionCommand::Add(a) => {
-            let o = org_id(ctx, &a.org)?;
+            let o = ctx.org(&a.org)?;
             let e = ctx.store.add_exception(
                 &ctx.actor,
                 &Scope::All,
@@ -285,7 +279,7 @@ pub fn exception(ctx: &Ctx, c: ExceptionCommand) -> Result<()> {
             println!("added exception {} (until {})", e.id, e.expires);
         }
         ExceptionCommand::List { org, format } => {
-            let org = org.map(|s| org_id(ctx, &s)).transpose()?;
+            let org = org.map(|s| ctx.org(&s)).transpose()?;
             let orgs = ctx.store.list_orgs(&Scope::All)?;
             let slug = |id| {
                 orgs.iter()

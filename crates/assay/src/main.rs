@@ -11,9 +11,9 @@ mod records;
 mod serve;
 mod users;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use assay_core::catalogue::Catalogue;
-use assay_store::{Actor, SqliteStore, Store};
+use assay_store::{Actor, Scope, SqliteStore, Store};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -99,6 +99,15 @@ pub struct Ctx {
     pub catalogue: Catalogue,
     pub actor: Actor,
     pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    /// The organisation with this slug, or an error naming it.
+    pub fn org(&self, slug: &str) -> Result<assay_core::org::Organisation> {
+        self.store
+            .org_by_slug(&Scope::All, slug)
+            .map_err(|_| anyhow!("unknown organisation '{slug}'"))
+    }
 }
 
 /// The built-in catalogues plus every `*.toml` in `dir`.

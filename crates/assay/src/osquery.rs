@@ -2,7 +2,7 @@
 
 use crate::Ctx;
 use crate::output::table;
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use assay_server::auth::secrets::{self, TokenKind};
 use assay_store::Scope;
 use assay_store::osquery::NewEnrollSecret;
@@ -39,14 +39,6 @@ pub enum OsqueryCommand {
     NodeRevoke { id: Uuid },
 }
 
-fn org_id(ctx: &Ctx, slug: &str) -> Result<Uuid> {
-    Ok(ctx
-        .store
-        .org_by_slug(&Scope::All, slug)
-        .map_err(|_| anyhow!("unknown organisation '{slug}'"))?
-        .id)
-}
-
 fn slugs(ctx: &Ctx) -> Result<std::collections::HashMap<Uuid, String>> {
     Ok(ctx
         .store
@@ -64,12 +56,12 @@ pub fn run(ctx: &Ctx, c: OsqueryCommand) -> Result<()> {
     let s = ctx.store.as_ref();
     match c {
         OsqueryCommand::SecretAdd { org, rotate } => {
-            let id = org_id(ctx, &org)?;
+            let id = ctx.org(&org)?.id;
             let (secret, secret_hash) = secrets::new_token(TokenKind::EnrollSecret);
             let new = NewEnrollSecret {
                 org: id,
                 secret_hash,
-                hint: secret.chars().take(16).collect(),
+                hint: secrets::hint(&secret),
                 rotate,
             };
             let stored = s.create_enroll_secret(&ctx.actor, &Scope::All, new, ctx.now)?;
@@ -85,7 +77,10 @@ pub fn run(ctx: &Ctx, c: OsqueryCommand) -> Result<()> {
             );
         }
         OsqueryCommand::Secrets { org } => {
-            let filter = org.as_deref().map(|o| org_id(ctx, o)).transpose()?;
+            let filter = org
+                .as_deref()
+                .map(|o| ctx.org(o).map(|o| o.id))
+                .transpose()?;
             let names = slugs(ctx)?;
             let rows: Vec<Vec<String>> = s
                 .list_enroll_secrets(&Scope::All, filter)?
@@ -108,7 +103,10 @@ pub fn run(ctx: &Ctx, c: OsqueryCommand) -> Result<()> {
             println!("revoked enroll secret {id}");
         }
         OsqueryCommand::Nodes { org } => {
-            let filter = org.as_deref().map(|o| org_id(ctx, o)).transpose()?;
+            let filter = org
+                .as_deref()
+                .map(|o| ctx.org(o).map(|o| o.id))
+                .transpose()?;
             let names = slugs(ctx)?;
             let rows: Vec<Vec<String>> = s
                 .list_nodes(&Scope::All, filter)?

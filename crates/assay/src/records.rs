@@ -123,10 +123,7 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     let (Some(path), Some(slug)) = (a.file, a.org) else {
         bail!("give a FILE and --org");
     };
-    let org = ctx
-        .store
-        .org_by_slug(&Scope::All, &slug)
-        .map_err(|_| anyhow!("unknown organisation '{slug}'"))?;
+    let org = ctx.org(&slug)?;
     let kind = match a.kind {
         ImportWhat::Records(kind) => kind,
         ImportWhat::OsqueryLog => return import_osquery_log(ctx, &path, &org.slug, org.id),
@@ -193,10 +190,7 @@ pub struct ExportArgs {
 }
 
 pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
-    let org = ctx
-        .store
-        .org_by_slug(&Scope::All, &a.org)
-        .map_err(|_| anyhow!("unknown organisation '{}'", a.org))?;
+    let org = ctx.org(&a.org)?;
     let mut out = open_output(a.output.as_deref())?;
     let n = assay_ingest::export(
         ctx.store.as_ref(),

@@ -4,7 +4,7 @@
 //! a placeholder), the host name is used.
 
 use super::Result;
-use super::updates::typed;
+use super::typed;
 use assay_core::records::{Asset, AssetKind, Lifecycle, ManagedBy, Record, RecordKind};
 use assay_store::osquery::RecordTx;
 use chrono::{DateTime, Utc};

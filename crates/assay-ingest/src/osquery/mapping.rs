@@ -10,7 +10,8 @@
 use super::Result;
 use super::host::guess_kind;
 use super::log::{Columns, ResultLog, Rows};
-use super::updates::{self, Hotfix, hotfix_date, typed};
+use super::typed;
+use super::updates::{self, Hotfix, hotfix_date};
 use assay_core::records::{
     Asset, EndpointConfig, MalwareMode, MalwareProtection, Record, RecordKind, SoftwareInstall,
     SoftwareKind,

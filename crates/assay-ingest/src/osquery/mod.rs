@@ -16,7 +16,7 @@ pub use live::LiveAnswerRows;
 pub use log::{LogError, ResultLog, Rows, parse_result, parse_result_lines};
 pub use mapping::{Applied, apply_logs};
 
-use assay_core::records::RecordKind;
+use assay_core::records::Record;
 use assay_store::osquery::RecordTx;
 use assay_store::{Actor, Scope, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -26,8 +26,15 @@ use uuid::Uuid;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-fn corrupt(kind: RecordKind, field: &str, msg: String) -> StoreError {
-    StoreError::Corrupt(format!("{kind} field {field}: {msg}"))
+/// Stored rows of a kind as its typed records.
+pub fn typed<T: Record>(rows: Vec<assay_core::records::Row>) -> Result<Vec<T>> {
+    rows.into_iter()
+        .map(|r| {
+            T::from_row(r).map_err(|(field, msg)| {
+                StoreError::Corrupt(format!("{} field {field}: {msg}", T::KIND))
+            })
+        })
+        .collect()
 }
 
 /// Why a results file was not imported.

@@ -17,7 +17,7 @@
 //!
 //! Records made here have ids `<asset>/up/<release id>`.
 
-use super::{Result, corrupt};
+use super::{Result, typed};
 use assay_core::records::{
     Asset, Record, RecordKind, Release, SoftwareInstall, SoftwareKind, Update,
 };
@@ -212,13 +212,6 @@ pub fn derive(
         }
     }
     Ok(out)
-}
-
-/// Rows of a kind as its typed records.
-pub fn typed<T: Record>(rows: Vec<assay_core::records::Row>) -> Result<Vec<T>> {
-    rows.into_iter()
-        .map(|r| T::from_row(r).map_err(|(f, e)| corrupt(T::KIND, f, e)))
-        .collect()
 }
 
 #[cfg(test)]

@@ -127,7 +127,7 @@ pub async fn create_secret(
     let new = NewEnrollSecret {
         org: org.id,
         secret_hash,
-        hint: secret.chars().take(16).collect(),
+        hint: secrets::hint(&secret),
         rotate: b.rotate,
     };
     let stored = state

@@ -87,6 +87,12 @@ pub fn new_token(kind: TokenKind) -> (String, String) {
     (plaintext, hash)
 }
 
+/// The first characters of a token (its prefix and a few digits), to tell
+/// stored secrets apart in lists without revealing them.
+pub fn hint(token: &str) -> String {
+    token.chars().take(16).collect()
+}
+
 /// SHA-256 of a token, as 64 lower-case hex digits: the value to store and
 /// to look a presented token up by.
 ///

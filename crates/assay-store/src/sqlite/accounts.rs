@@ -3,7 +3,7 @@
 //! its audit entry; audit entries describe what changed without any hash or
 //! secret.
 
-use super::convert::{parse_time_col, parse_uuid_col};
+use super::convert::{check_hash, opt_time, parse_time_col, parse_uuid_col, truncate, ts};
 use super::{ORG_SELECT, SqliteStore, append_audit, collect, org_row};
 use crate::accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
@@ -12,7 +12,6 @@ use crate::accounts::{
 use crate::{Actor, Result, Scope, StoreError};
 use assay_core::access::{OrgAccess, Role, org_access};
 use assay_core::org::Organisation;
-use assay_core::value::format_timestamp;
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::{Value as Json, json};
@@ -26,44 +25,17 @@ const MAX_USER_AGENT: usize = 512;
 /// Longest stored address or attempted username (both come from outside).
 const MAX_SHORT: usize = 256;
 
-fn ts(t: DateTime<Utc>) -> String {
-    format_timestamp(&t)
-}
-
 /// `t` at the precision times are stored with.
 fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
     t.with_nanosecond(0).unwrap_or(t)
-}
-
-fn opt_time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
-    s.as_deref().map(parse_time_col).transpose()
 }
 
 fn parse_role(s: &str) -> Result<Role> {
     Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role '{s}'")))
 }
 
-fn truncate(s: Option<String>, max: usize) -> Option<String> {
-    s.map(|s| match s.char_indices().nth(max) {
-        Some((i, _)) => s[..i].to_string(),
-        None => s,
-    })
-}
-
 fn ids_json(ids: &[Uuid]) -> Json {
     ids.iter().map(|i| Json::String(i.to_string())).collect()
-}
-
-/// Refuses anything but lower-case SHA-256 hex, so that a plaintext secret is
-/// not stored by mistake and lookups compare like with like.
-fn check_hash(h: &str, what: &str) -> Result<()> {
-    if h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(format!(
-            "{what} must be a SHA-256 in lower-case hex (64 digits)"
-        )))
-    }
 }
 
 /// Refuses anything that is not a PHC string (`$argon2id$v=19$…`).

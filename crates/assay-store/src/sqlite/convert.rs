@@ -15,6 +15,35 @@ pub fn parse_uuid_col(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("id '{s}': {e}")))
 }
 
+/// A time as stored.
+pub fn ts(t: DateTime<Utc>) -> String {
+    format_timestamp(&t)
+}
+
+pub fn opt_time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    s.as_deref().map(parse_time_col).transpose()
+}
+
+/// At most `max` characters of a text that comes from outside.
+pub fn truncate(s: Option<String>, max: usize) -> Option<String> {
+    s.map(|s| match s.char_indices().nth(max) {
+        Some((i, _)) => s[..i].to_string(),
+        None => s,
+    })
+}
+
+/// Refuses anything but lower-case SHA-256 hex, so that a plaintext secret is
+/// not stored by mistake and lookups compare like with like.
+pub fn check_hash(h: &str, what: &str) -> Result<()> {
+    if h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "{what} must be a SHA-256 in lower-case hex (64 digits)"
+        )))
+    }
+}
+
 /// The SQLite value for a field value.
 pub fn to_sql(v: &Value) -> ToSqlOutput<'static> {
     ToSqlOutput::Owned(match v {

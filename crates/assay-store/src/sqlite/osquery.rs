@@ -1,7 +1,7 @@
 //! osquery enroll secrets, nodes and live queries in SQLite, and the record
 //! transaction agent reports are applied through.
 
-use super::convert::{parse_time_col, parse_uuid_col};
+use super::convert::{check_hash, opt_time, parse_time_col, parse_uuid_col, truncate, ts};
 use super::{SqliteStore, append_audit, check_org, collect, records};
 use crate::osquery::{
     EnrollSecret, LiveAnswer, LiveQuery, LiveTarget, NewEnrollSecret, NewNode, OsqueryNode,
@@ -9,31 +9,10 @@ use crate::osquery::{
 };
 use crate::{Actor, ImportMode, Result, Scope, StoreError};
 use assay_core::records::{RecordKind, Row};
-use assay_core::value::format_timestamp;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
-
-fn ts(t: DateTime<Utc>) -> String {
-    format_timestamp(&t)
-}
-
-fn opt_time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
-    s.as_deref().map(parse_time_col).transpose()
-}
-
-/// Refuses anything but lower-case SHA-256 hex, so that a plaintext secret
-/// is never stored by mistake.
-fn check_hash(h: &str) -> Result<()> {
-    if h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(
-            "expected a SHA-256 hash (64 lower-case hex digits)".into(),
-        ))
-    }
-}
 
 const SECRET_SELECT: &str = "SELECT id, org_id, secret_hash, hint, created_by, created_at, revoked_at FROM osquery_enroll_secrets";
 
@@ -112,6 +91,22 @@ fn find_node(conn: &Connection, id: Uuid) -> Result<Option<OsqueryNode>> {
     )
     .optional()?
     .transpose()
+}
+
+/// Rows of `sql` (which takes an optional organisation id as `?1`) for one
+/// organisation, checked against `scope`, or for every organisation.
+fn list_for<T>(
+    conn: &Connection,
+    scope: &Scope,
+    org: Option<Uuid>,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Result<T>>,
+) -> Result<Vec<T>> {
+    if let Some(o) = org {
+        check_org(conn, scope, o)?;
+    }
+    let mut stmt = conn.prepare(sql)?;
+    collect(stmt.query_map([org.map(|o| o.to_string())], row)?)
 }
 
 /// The provider organisation's id, if there is one.
@@ -232,7 +227,7 @@ impl OsqueryStore for SqliteStore {
             hint,
             rotate,
         } = new;
-        check_hash(&secret_hash)?;
+        check_hash(&secret_hash, "an enroll secret hash")?;
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
@@ -285,15 +280,17 @@ impl OsqueryStore for SqliteStore {
     }
 
     fn list_enroll_secrets(&self, scope: &Scope, org: Option<Uuid>) -> Result<Vec<EnrollSecret>> {
-        let conn = self.reader()?;
-        if let Some(o) = org {
-            check_org(&conn, scope, o)?;
-        }
-        let mut stmt = conn.prepare(&format!(
-            "{SECRET_SELECT} WHERE (?1 IS NULL OR org_id = ?1) ORDER BY created_at, id"
-        ))?;
-        let all = collect(stmt.query_map([org.map(|o| o.to_string())], secret_row)?)?;
-        Ok(all.into_iter().filter(|s| scope.allows(s.org_id)).collect())
+        let rows = list_for(
+            &*self.reader()?,
+            scope,
+            org,
+            &format!("{SECRET_SELECT} WHERE (?1 IS NULL OR org_id = ?1) ORDER BY created_at, id"),
+            secret_row,
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter(|s| scope.allows(s.org_id))
+            .collect())
     }
 
     fn revoke_enroll_secret(
@@ -347,7 +344,7 @@ impl OsqueryStore for SqliteStore {
     }
 
     fn enroll_node(&self, actor: &Actor, new: NewNode, now: DateTime<Utc>) -> Result<OsqueryNode> {
-        check_hash(&new.node_key_hash)?;
+        check_hash(&new.node_key_hash, "a node key hash")?;
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, &Scope::All, new.org_id)?;
@@ -404,21 +401,29 @@ impl OsqueryStore for SqliteStore {
         conn.execute(
             "UPDATE osquery_nodes SET last_seen_at = ?1, last_status = COALESCE(?2, last_status)
              WHERE id = ?3",
-            params![ts(now), status.map(|s| truncate(s, 1000)), id.to_string()],
+            params![
+                ts(now),
+                truncate(status.map(str::to_string), 1000),
+                id.to_string()
+            ],
         )?;
         Ok(())
     }
 
     fn list_nodes(&self, scope: &Scope, org: Option<Uuid>) -> Result<Vec<OsqueryNode>> {
-        let conn = self.reader()?;
-        if let Some(o) = org {
-            check_org(&conn, scope, o)?;
-        }
-        let mut stmt = conn.prepare(&format!(
-            "{NODE_SELECT} WHERE (?1 IS NULL OR org_id = ?1) ORDER BY host_identifier, enrolled_at"
-        ))?;
-        let all = collect(stmt.query_map([org.map(|o| o.to_string())], node_row)?)?;
-        Ok(all.into_iter().filter(|n| scope.allows(n.org_id)).collect())
+        let rows = list_for(
+            &*self.reader()?,
+            scope,
+            org,
+            &format!(
+                "{NODE_SELECT} WHERE (?1 IS NULL OR org_id = ?1) ORDER BY host_identifier, enrolled_at"
+            ),
+            node_row,
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter(|n| scope.allows(n.org_id))
+            .collect())
     }
 
     fn revoke_node(
@@ -598,7 +603,7 @@ impl OsqueryStore for SqliteStore {
                     ts(now),
                     a.status,
                     a.rows.to_string(),
-                    a.error.as_deref().map(|e| truncate(e, 1000)),
+                    truncate(a.error.clone(), 1000),
                     a.query_id.to_string(),
                     node.to_string()
                 ],
@@ -670,8 +675,4 @@ impl OsqueryStore for SqliteStore {
         })?)?;
         Ok((query, targets))
     }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
 }

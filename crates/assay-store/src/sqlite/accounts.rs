@@ -15,7 +15,7 @@ use assay_core::org::Organisation;
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::{Value as Json, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The longest idle timeout a session may have.
@@ -173,20 +173,30 @@ fn get_user(conn: &Connection, scope: &Scope, id: Uuid) -> Result<User> {
 }
 
 /// Every user visible in `scope`, by username.
+/// The organisation lists of a link table (`sql` selects owner id and
+/// organisation id), per owner, each sorted.
+fn org_lists(conn: &Connection, sql: &str) -> Result<HashMap<Uuid, Vec<Uuid>>> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut lists: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (owner, org) = row?;
+        lists
+            .entry(parse_uuid_col(&owner)?)
+            .or_default()
+            .push(parse_uuid_col(&org)?);
+    }
+    for list in lists.values_mut() {
+        list.sort();
+    }
+    Ok(lists)
+}
+
 fn users_in(conn: &Connection, scope: &Scope) -> Result<Vec<User>> {
     let mut stmt = conn.prepare(&format!("{USER_SELECT} ORDER BY username, id"))?;
     let mut users = collect(stmt.query_map([], user_row)?)?;
-    let mut stmt = conn.prepare("SELECT user_id, org_id FROM user_orgs")?;
-    let mut orgs: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (u, o) = row?;
-        orgs.entry(parse_uuid_col(&u)?)
-            .or_default()
-            .push(parse_uuid_col(&o)?);
-    }
+    let mut orgs = org_lists(conn, "SELECT user_id, org_id FROM user_orgs")?;
     for u in &mut users {
         u.orgs = orgs.remove(&u.id).unwrap_or_default();
-        u.orgs.sort();
     }
     users.retain(|u| u.visible_in(scope));
     Ok(users)
@@ -1195,17 +1205,9 @@ impl AccountStore for SqliteStore {
         ))?;
         let mut tokens = collect(stmt.query_map([user.map(|u| u.to_string())], token_row)?)?;
         tokens.retain(|t| visible.contains(&t.user_id));
-        let mut stmt = conn.prepare("SELECT token_id, org_id FROM api_token_orgs")?;
-        let mut orgs: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (t, o) = row?;
-            orgs.entry(parse_uuid_col(&t)?)
-                .or_default()
-                .push(parse_uuid_col(&o)?);
-        }
+        let mut orgs = org_lists(&conn, "SELECT token_id, org_id FROM api_token_orgs")?;
         for t in &mut tokens {
             t.orgs = orgs.remove(&t.id).unwrap_or_default();
-            t.orgs.sort();
         }
         Ok(tokens)
     }

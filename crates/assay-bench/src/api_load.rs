@@ -7,7 +7,7 @@ use assay_core::access::Role;
 use assay_core::catalogue::Catalogue;
 use assay_server::auth::{password, secrets};
 use assay_server::{AppState, ServerConfig};
-use assay_store::{Actor, NewApiToken, NewUser, Scope, SqliteStore, Store};
+use assay_store::{Actor, NewApiToken, NewUser, Scope, SqlStore, Store};
 use chrono::{TimeDelta, Utc};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -128,7 +128,7 @@ pub fn run(
     clients: usize,
     per_client: usize,
 ) -> Result<LoadFigures, BenchError> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(path)?);
     let token = bench_token(store.as_ref())?;
     with_server(store, |addr| async move {
         let slugs = Arc::new(slugs.to_vec());

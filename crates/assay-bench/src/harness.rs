@@ -6,7 +6,7 @@ use assay_core::catalogue::{Catalogue, Framework};
 use assay_core::records::{Record, RecordKind, Update};
 use assay_ingest::demo::{DemoOptions, Size, generate_org, org_count};
 use assay_store::evaluation::{self, Timings};
-use assay_store::{Actor, ImportMode, NewOrg, Scope, SqliteStore, Store, StoreError};
+use assay_store::{Actor, ImportMode, NewOrg, Scope, SqlStore, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -200,7 +200,7 @@ pub fn run(
             path.display()
         )));
     }
-    let store = SqliteStore::open(&path)?;
+    let store = SqlStore::open(&path)?;
     let actor = Actor::new("bench", "bench");
     let catalogue = Catalogue::builtin()?;
     let frameworks: Vec<&Framework> = catalogue.frameworks.iter().collect();

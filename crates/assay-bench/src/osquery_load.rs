@@ -18,7 +18,7 @@ use crate::harness::BenchError;
 use assay_core::org::OrgKind;
 use assay_server::auth::secrets::{self, TokenKind};
 use assay_store::osquery::NewEnrollSecret;
-use assay_store::{Actor, Scope, SqliteStore, Store};
+use assay_store::{Actor, Scope, SqlStore, Store};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::net::SocketAddr;
@@ -557,7 +557,7 @@ where
 
 /// Serves the database at `path` and runs `plan`'s agents against it.
 pub fn run(path: &Path, plan: Plan) -> Result<OsqueryFigures, BenchError> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(path)?);
     let secrets = enroll_secrets(store.as_ref(), plan.organisations)?;
     let mut figures = OsqueryFigures {
         plan: Some(plan),

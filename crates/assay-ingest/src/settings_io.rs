@@ -221,7 +221,7 @@ pub fn export_tiers(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use assay_store::SqliteStore;
+    use assay_store::SqlStore;
 
     fn actor() -> Actor {
         Actor::new("test", "cli")
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn organisations_round_trip_with_overrides() {
-        let a = SqliteStore::open_in_memory().unwrap();
+        let a = SqlStore::open_in_memory().unwrap();
         let file = b"slug,name,kind,tier,contracted_endpoints,overrides\n\
                      msp,Northwind IT,provider,All Managed,,\n\
                      acme,Acme Ltd,client,Managed User,40,restore_test_days=30;patch_window_days=7\n";
@@ -247,14 +247,14 @@ mod tests {
             ),
             "{csv}"
         );
-        let b = SqliteStore::open_in_memory().unwrap();
+        let b = SqlStore::open_in_memory().unwrap();
         import_orgs(&b, &actor(), Format::Csv, csv.as_bytes()).unwrap();
         assert_eq!(export(&b), csv);
     }
 
     #[test]
     fn a_bad_organisation_line_creates_none() {
-        let store = SqliteStore::open_in_memory().unwrap();
+        let store = SqlStore::open_in_memory().unwrap();
         let cases: [(&[u8], &str); 5] = [
             (
                 b"slug,name,kind\nok,OK,client\nBad Slug,X,client\n",
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn tiers_round_trip_and_bad_parameters_change_nothing() {
-        let store = SqliteStore::open_in_memory().unwrap();
+        let store = SqlStore::open_in_memory().unwrap();
         let mut out = Vec::new();
         export_tiers(&store, Format::Json, &mut out).unwrap();
         let before = out.clone();

@@ -6,7 +6,7 @@ use assay_core::org::OrgKind;
 use assay_core::records::{Asset, Record, RecordKind, Release, Update};
 use assay_ingest::osquery::{self, HostIdentity, parse_result};
 use assay_store::osquery::OsqueryStore;
-use assay_store::{Actor, NewOrg, Scope, SqliteStore, Store, StoreError};
+use assay_store::{Actor, NewOrg, Scope, SqlStore, Store, StoreError};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -17,8 +17,8 @@ fn actor() -> Actor {
     Actor::new("test", "test")
 }
 
-fn setup() -> (SqliteStore, Uuid) {
-    let store = SqliteStore::open_in_memory().expect("store");
+fn setup() -> (SqlStore, Uuid) {
+    let store = SqlStore::open_in_memory().expect("store");
     let org = |slug: &str, kind| {
         store
             .create_org(
@@ -97,7 +97,7 @@ fn program(name: &str, version: &str) -> Value {
 
 /// Applies result lines as one batch for the host.
 fn apply(
-    store: &SqliteStore,
+    store: &SqlStore,
     org: Uuid,
     asset: &str,
     lines: Vec<Value>,
@@ -116,7 +116,7 @@ fn apply(
     )
 }
 
-fn enroll(store: &SqliteStore, org: Uuid, uuid: &str, host: &str) -> String {
+fn enroll(store: &SqlStore, org: Uuid, uuid: &str, host: &str) -> String {
     let details = osquery::enroll_details(
         host,
         &json!({"system_info": {"uuid": uuid, "hostname": host},
@@ -139,7 +139,7 @@ fn enroll(store: &SqliteStore, org: Uuid, uuid: &str, host: &str) -> String {
     asset
 }
 
-fn updates(store: &SqliteStore, org: Uuid) -> Vec<Update> {
+fn updates(store: &SqlStore, org: Uuid) -> Vec<Update> {
     store
         .list_rows(&Scope::All, org, RecordKind::Update)
         .expect("rows")
@@ -148,7 +148,7 @@ fn updates(store: &SqliteStore, org: Uuid) -> Vec<Update> {
         .collect()
 }
 
-fn products(store: &SqliteStore, org: Uuid) -> Vec<String> {
+fn products(store: &SqlStore, org: Uuid) -> Vec<String> {
     store
         .list_rows(&Scope::All, org, RecordKind::SoftwareInstall)
         .expect("rows")

@@ -77,7 +77,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::not_found(format!("{what} not found")),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, m),
-            StoreError::DuplicateId { .. } => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            StoreError::DuplicateId { .. } | StoreError::Unique(_) => {
+                ApiError::new(StatusCode::CONFLICT, e.to_string())
+            }
             StoreError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, m),
             StoreError::Corrupt(_) | StoreError::Database(_) => {
                 eprintln!("store error: {e}");

@@ -1,5 +1,5 @@
 //! Where Assay keeps its data. [`Store`] is the interface every backend
-//! implements; [`SqliteStore`] is the embedded default. Every query that reads
+//! implements; [`SqlStore`] is the embedded default. Every query that reads
 //! or writes an organisation's data takes a [`Scope`], and a scope that does
 //! not grant the organisation yields `NotFound`, so tenant isolation does not
 //! depend on callers remembering to filter.
@@ -12,13 +12,14 @@ pub mod accounts;
 pub mod audit;
 pub mod evaluation;
 pub mod osquery;
-mod sqlite;
+mod sql;
 
 pub use accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
 };
 pub use osquery::OsqueryStore;
-pub use sqlite::SqliteStore;
+pub use sql::SqlStore;
+pub use sql::db::Dialect;
 
 use assay_core::engine::{Exception, FrameworkResult};
 use assay_core::org::{OrgKind, Organisation};
@@ -76,14 +77,12 @@ pub enum StoreError {
     Invalid(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// A write that a unique key refused (two writers racing to create the
+    /// same thing, for example).
+    #[error("already exists: {0}")]
+    Unique(String),
     #[error("database: {0}")]
     Database(String),
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(e.to_string())
-    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -5,7 +5,7 @@
 use assay_core::access::Role;
 use assay_core::org::{OrgKind, Organisation};
 use assay_store::{
-    AccountStore, Actor, NewApiToken, NewOrg, NewSession, NewUser, Scope, Session, SqliteStore,
+    AccountStore, Actor, NewApiToken, NewOrg, NewSession, NewUser, Scope, Session, SqlStore,
     Store, StoreError, User,
 };
 use chrono::{DateTime, TimeDelta, Utc};
@@ -35,14 +35,14 @@ fn phc(tag: &str) -> String {
 }
 
 struct World {
-    store: SqliteStore,
+    store: SqlStore,
     msp: Organisation,
     alpha: Organisation,
     beta: Organisation,
     admin: User,
 }
 
-fn org(store: &SqliteStore, slug: &str, kind: OrgKind) -> Organisation {
+fn org(store: &SqlStore, slug: &str, kind: OrgKind) -> Organisation {
     store
         .create_org(
             &actor(),
@@ -68,7 +68,7 @@ fn new_user(username: &str, role: Role, orgs: &[Uuid]) -> NewUser {
 }
 
 fn world() -> World {
-    let store = SqliteStore::open_in_memory().expect("store");
+    let store = SqlStore::open_in_memory().expect("store");
     let msp = org(&store, "msp", OrgKind::Provider);
     let alpha = org(&store, "alpha", OrgKind::Client);
     let beta = org(&store, "beta", OrgKind::Client);
@@ -741,14 +741,14 @@ fn ten_failures_block_for_five_minutes_and_survive_a_restart() {
     let path = dir.path().join("assay.db");
     let start = t(NOW);
     {
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqlStore::open(&path).unwrap();
         for i in 0..10 {
             store
                 .record_login_attempt("judy", false, None, start + TimeDelta::seconds(i * 10))
                 .unwrap();
         }
     }
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqlStore::open(&path).unwrap();
     let window = TimeDelta::seconds(assay_core::access::LOGIN_THROTTLE_WINDOW_SECS);
     let max = assay_core::access::LOGIN_THROTTLE_MAX_FAILURES;
     let now = start + TimeDelta::minutes(2);

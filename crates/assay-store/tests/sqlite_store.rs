@@ -6,7 +6,7 @@ use assay_core::org::{OrgKind, Organisation};
 use assay_core::records::{RecordKind, Row};
 use assay_core::value::Value;
 use assay_store::{
-    Actor, ImportMode, NewException, NewOrg, RunInfo, Scope, SqliteStore, Store, StoreError,
+    Actor, ImportMode, NewException, NewOrg, RunInfo, Scope, SqlStore, Store, StoreError,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -52,7 +52,7 @@ fn audit_len(store: &dyn Store) -> usize {
 
 #[test]
 fn a_scope_that_does_not_grant_the_org_sees_nothing() {
-    let store = SqliteStore::open_in_memory().unwrap();
+    let store = SqlStore::open_in_memory().unwrap();
     let a = org(&store, "alpha", OrgKind::Client);
     let b = org(&store, "beta", OrgKind::Client);
     store
@@ -137,7 +137,7 @@ fn a_scope_that_does_not_grant_the_org_sees_nothing() {
 
 #[test]
 fn a_failed_import_writes_nothing() {
-    let store = SqliteStore::open_in_memory().unwrap();
+    let store = SqlStore::open_in_memory().unwrap();
     let a = org(&store, "alpha", OrgKind::Client);
     store
         .import_rows(
@@ -216,7 +216,7 @@ fn new_org(slug: &str, kind: OrgKind, tier: Option<&str>) -> NewOrg {
 
 #[test]
 fn organisations_are_validated() {
-    let store = SqliteStore::open_in_memory().unwrap();
+    let store = SqlStore::open_in_memory().unwrap();
     org(&store, "msp", OrgKind::Provider);
     let second = store.create_org(&actor(), new_org("msp2", OrgKind::Provider, None));
     assert!(matches!(second, Err(StoreError::Conflict(_))));
@@ -242,7 +242,7 @@ fn organisations_are_validated() {
 
 #[test]
 fn overrides_and_tier_changes_are_audited() {
-    let store = SqliteStore::open_in_memory().unwrap();
+    let store = SqlStore::open_in_memory().unwrap();
     let a = org(&store, "alpha", OrgKind::Client);
     store
         .set_override(&actor(), &Scope::All, a.id, "restore_test_days", Some(30))
@@ -299,7 +299,7 @@ fn run_at(at: &str) -> RunInfo {
 
 #[test]
 fn results_as_of_pick_the_run_in_force_then() {
-    let store = SqliteStore::open_in_memory().unwrap();
+    let store = SqlStore::open_in_memory().unwrap();
     let a = org(&store, "alpha", OrgKind::Client);
     store
         .save_run(
@@ -345,7 +345,7 @@ fn raw(path: &std::path::Path) -> rusqlite::Connection {
 fn evaluation_runs_are_append_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqlStore::open(&path).unwrap();
     let a = org(&store, "alpha", OrgKind::Client);
     store
         .save_run(
@@ -363,9 +363,9 @@ fn evaluation_runs_are_append_only() {
 }
 
 /// A database file holding `orgs` organisations (one audit entry each).
-fn store_with_orgs(dir: &tempfile::TempDir, orgs: usize) -> (SqliteStore, std::path::PathBuf) {
+fn store_with_orgs(dir: &tempfile::TempDir, orgs: usize) -> (SqlStore, std::path::PathBuf) {
     let path = dir.path().join("a.db");
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqlStore::open(&path).unwrap();
     for i in 0..orgs {
         org(&store, &format!("org{i}"), OrgKind::Client);
     }
@@ -403,7 +403,7 @@ fn editing_or_deleting_audit_rows_is_detected_and_named() {
 fn concurrent_writers_keep_one_linear_chain() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
-    let store = std::sync::Arc::new(SqliteStore::open(&path).unwrap());
+    let store = std::sync::Arc::new(SqlStore::open(&path).unwrap());
     let a = org(store.as_ref(), "alpha", OrgKind::Client);
     let handles: Vec<_> = (0..4)
         .map(|w| {
@@ -434,7 +434,7 @@ fn concurrent_writers_keep_one_linear_chain() {
 
 #[test]
 fn pages_single_records_and_their_audit() {
-    let store = SqliteStore::open_in_memory().unwrap();
+    let store = SqlStore::open_in_memory().unwrap();
     let a = org(&store, "alpha", OrgKind::Client);
     let rows: Vec<Row> = (0..5).map(|i| site(&format!("s{i}"), "x")).collect();
     store

@@ -13,7 +13,7 @@ mod users;
 
 use anyhow::{Context, Result, anyhow, bail};
 use assay_core::catalogue::Catalogue;
-use assay_store::{Actor, Scope, SqliteStore, Store};
+use assay_store::{Actor, Scope, SqlStore, Store};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -140,7 +140,7 @@ fn open_store(url: &str) -> Result<Box<dyn Store>> {
     if path.as_os_str().is_empty() {
         bail!("--database-url names no file");
     }
-    let store = SqliteStore::open(&path)
+    let store = SqlStore::open(&path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     Ok(Box::new(store))
 }

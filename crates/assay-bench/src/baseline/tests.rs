@@ -12,7 +12,7 @@ use assay_core::records::{AccountKind, OrgData, RecordKind, Row};
 use assay_core::value::{ColumnType, Value};
 use assay_ingest::demo::{DemoOptions, DemoOrg, Size, generate};
 use assay_store::evaluation::{self, org_params};
-use assay_store::{Actor, ImportMode, NewOrg, Scope, SqliteStore, Store};
+use assay_store::{Actor, ImportMode, NewOrg, Scope, SqlStore, Store};
 use chrono::{Duration, TimeZone};
 use std::collections::{BTreeSet, HashMap};
 
@@ -222,9 +222,9 @@ fn demo(clients: usize, now: DateTime<Utc>) -> Vec<DemoOrg> {
 }
 
 /// Organisations written into an SQLite file in `dir`, as `assay demo` does.
-fn write_store(dir: &Path, orgs: &[DemoOrg]) -> (SqliteStore, std::path::PathBuf) {
+fn write_store(dir: &Path, orgs: &[DemoOrg]) -> (SqlStore, std::path::PathBuf) {
     let path = dir.join("assay.db");
-    let store = SqliteStore::open(&path).expect("open store");
+    let store = SqlStore::open(&path).expect("open store");
     let actor = Actor::new("test", "test");
     for d in orgs {
         let o = &d.org;
@@ -265,7 +265,7 @@ fn write_store(dir: &Path, orgs: &[DemoOrg]) -> (SqliteStore, std::path::PathBuf
 }
 
 /// Each organisation's records and resolved parameters, as the engine loads them.
-fn load(store: &SqliteStore) -> Vec<(Organisation, OrgData, Params)> {
+fn load(store: &SqlStore) -> Vec<(Organisation, OrgData, Params)> {
     let tiers = store.list_tiers().expect("tiers");
     store
         .list_orgs(&Scope::All)

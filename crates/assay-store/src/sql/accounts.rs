@@ -4,7 +4,7 @@
 //! secret.
 
 use super::convert::{check_hash, opt_time, parse_time_col, parse_uuid_col, truncate, ts};
-use super::{ORG_SELECT, SqliteStore, append_audit, collect, org_row};
+use super::{ORG_SELECT, SqlStore, append_audit, org_row};
 use crate::accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
     validate_username,
@@ -13,7 +13,7 @@ use crate::{Actor, Result, Scope, StoreError};
 use assay_core::access::{OrgAccess, Role, org_access};
 use assay_core::org::Organisation;
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use super::db::{Db, DbRow, params};
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -59,15 +59,15 @@ fn scope_access(scope: &Scope) -> OrgAccess {
 
 /// The organisations among `lists` that exist: all that working out an
 /// access needs, so a request need not read every organisation.
-fn orgs_among(conn: &Connection, lists: &[&[Uuid]]) -> Result<Vec<Organisation>> {
+fn orgs_among(conn: &dyn Db, lists: &[&[Uuid]]) -> Result<Vec<Organisation>> {
     let mut ids: Vec<Uuid> = lists.iter().flat_map(|l| l.iter().copied()).collect();
     ids.sort();
     ids.dedup();
-    let mut stmt = conn.prepare_cached(&format!("{ORG_SELECT} WHERE id = ?1"))?;
+    let sql = format!("{ORG_SELECT} WHERE id = ?1");
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(o) = stmt.query_row([id.to_string()], org_row).optional()? {
-            out.push(o?);
+        if let Some(o) = conn.query_row(&sql, params![id.to_string()], org_row)? {
+            out.push(o);
         }
     }
     Ok(out)
@@ -88,7 +88,7 @@ fn listed(access: OrgAccess) -> Vec<Uuid> {
 
 /// Validates a role and organisations given by a caller with `scope`.
 fn granted_access(
-    conn: &Connection,
+    conn: &dyn Db,
     scope: &Scope,
     role: Role,
     orgs: &[Uuid],
@@ -111,39 +111,35 @@ fn granted_access(
 const USER_SELECT: &str = "SELECT id, username, display_name, role, password_hash, password_changed_at, mfa_secret, mfa_enabled, disabled_at, created_at FROM users";
 
 /// A user without its organisations (see [`with_orgs`]).
-fn user_row(r: &rusqlite::Row) -> rusqlite::Result<Result<User>> {
+fn user_row(r: &dyn DbRow) -> Result<User> {
     let (id, role, changed, disabled, created): (String, String, String, Option<String>, String) =
         (r.get(0)?, r.get(3)?, r.get(5)?, r.get(8)?, r.get(9)?);
     let (username, display_name, password_hash, mfa_secret, mfa_enabled) =
         (r.get(1)?, r.get(2)?, r.get(4)?, r.get(6)?, r.get(7)?);
-    Ok((|| {
-        Ok(User {
-            id: parse_uuid_col(&id)?,
-            username,
-            display_name,
-            role: parse_role(&role)?,
-            orgs: Vec::new(),
-            password_hash,
-            password_changed_at: parse_time_col(&changed)?,
-            mfa_secret,
-            mfa_enabled,
-            disabled_at: opt_time(disabled)?,
-            created_at: parse_time_col(&created)?,
-        })
-    })())
+    Ok(User {
+        id: parse_uuid_col(&id)?,
+        username,
+        display_name,
+        role: parse_role(&role)?,
+        orgs: Vec::new(),
+        password_hash,
+        password_changed_at: parse_time_col(&changed)?,
+        mfa_secret,
+        mfa_enabled,
+        disabled_at: opt_time(disabled)?,
+        created_at: parse_time_col(&created)?,
+    })
 }
 
-fn id_list(conn: &Connection, sql: &str, id: Uuid) -> Result<Vec<Uuid>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
-    let mut ids = rows
-        .map(|r| parse_uuid_col(&r?))
-        .collect::<Result<Vec<_>>>()?;
+fn id_list(conn: &dyn Db, sql: &str, id: Uuid) -> Result<Vec<Uuid>> {
+    let mut ids = conn.query(sql, params![id.to_string()], |r| {
+        parse_uuid_col(&r.get::<String>(0)?)
+    })?;
     ids.sort();
     Ok(ids)
 }
 
-fn with_orgs(conn: &Connection, mut u: User) -> Result<User> {
+fn with_orgs(conn: &dyn Db, mut u: User) -> Result<User> {
     u.orgs = id_list(
         conn,
         "SELECT org_id FROM user_orgs WHERE user_id = ?1",
@@ -153,47 +149,47 @@ fn with_orgs(conn: &Connection, mut u: User) -> Result<User> {
 }
 
 /// The user, if it exists and is visible in `scope`.
-fn find_user(conn: &Connection, scope: &Scope, id: Uuid) -> Result<Option<User>> {
+fn find_user(conn: &dyn Db, scope: &Scope, id: Uuid) -> Result<Option<User>> {
     let found = conn
         .query_row(
             &format!("{USER_SELECT} WHERE id = ?1"),
-            [id.to_string()],
+            params![id.to_string()],
             user_row,
-        )
-        .optional()?
-        .transpose()?;
+        )?;
     Ok(match found {
         Some(u) => Some(with_orgs(conn, u)?).filter(|u| u.visible_in(scope)),
         None => None,
     })
 }
 
-fn get_user(conn: &Connection, scope: &Scope, id: Uuid) -> Result<User> {
+fn get_user(conn: &dyn Db, scope: &Scope, id: Uuid) -> Result<User> {
     find_user(conn, scope, id)?.ok_or_else(|| StoreError::NotFound(format!("user {id}")))
 }
 
 /// Every user visible in `scope`, by username.
 /// The organisation lists of a link table (`sql` selects owner id and
 /// organisation id), per owner, each sorted.
-fn org_lists(conn: &Connection, sql: &str) -> Result<HashMap<Uuid, Vec<Uuid>>> {
-    let mut stmt = conn.prepare(sql)?;
+fn org_lists(conn: &dyn Db, sql: &str) -> Result<HashMap<Uuid, Vec<Uuid>>> {
     let mut lists: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (owner, org) = row?;
+    conn.each(sql, params![], &mut |r| {
         lists
-            .entry(parse_uuid_col(&owner)?)
+            .entry(parse_uuid_col(&r.get::<String>(0)?)?)
             .or_default()
-            .push(parse_uuid_col(&org)?);
-    }
+            .push(parse_uuid_col(&r.get::<String>(1)?)?);
+        Ok(())
+    })?;
     for list in lists.values_mut() {
         list.sort();
     }
     Ok(lists)
 }
 
-fn users_in(conn: &Connection, scope: &Scope) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare(&format!("{USER_SELECT} ORDER BY username, id"))?;
-    let mut users = collect(stmt.query_map([], user_row)?)?;
+fn users_in(conn: &dyn Db, scope: &Scope) -> Result<Vec<User>> {
+    let mut users = conn.query(
+        &format!("{USER_SELECT} ORDER BY username, id"),
+        params![],
+        user_row,
+    )?;
     let mut orgs = org_lists(conn, "SELECT user_id, org_id FROM user_orgs")?;
     for u in &mut users {
         u.orgs = orgs.remove(&u.id).unwrap_or_default();
@@ -209,15 +205,15 @@ fn user_json(u: &User) -> Json {
            "disabled_at": u.disabled_at.map(ts)})
 }
 
-fn insert_user_orgs(tx: &Transaction, user: Uuid, orgs: &[Uuid]) -> Result<()> {
+fn insert_user_orgs(tx: &dyn Db, user: Uuid, orgs: &[Uuid]) -> Result<()> {
     tx.execute(
         "DELETE FROM user_orgs WHERE user_id = ?1",
-        [user.to_string()],
+        params![user.to_string()],
     )?;
     for o in orgs {
         tx.execute(
             "INSERT INTO user_orgs (user_id, org_id) VALUES (?1, ?2)",
-            [user.to_string(), o.to_string()],
+            params![user.to_string(), o.to_string()],
         )?;
     }
     Ok(())
@@ -225,13 +221,13 @@ fn insert_user_orgs(tx: &Transaction, user: Uuid, orgs: &[Uuid]) -> Result<()> {
 
 /// Refuses to take away the last provider admin who can sign in, which
 /// would leave only the command line to recover the deployment.
-fn keep_an_admin(tx: &Transaction, u: &User) -> Result<()> {
+fn keep_an_admin(tx: &dyn Db, u: &User) -> Result<()> {
     if u.role != Role::ProviderAdmin || u.is_disabled() {
         return Ok(());
     }
-    let others: i64 = tx.query_row(
+    let others: i64 = tx.query_one(
         "SELECT COUNT(*) FROM users WHERE role = 'provider_admin' AND disabled_at IS NULL AND id <> ?1",
-        [u.id.to_string()],
+        params![u.id.to_string()],
         |r| r.get(0),
     )?;
     if others == 0 {
@@ -244,7 +240,7 @@ fn keep_an_admin(tx: &Transaction, u: &User) -> Result<()> {
 }
 
 /// Revokes the user's sessions that are still live; how many.
-fn revoke_sessions(tx: &Transaction, user: Uuid, now: DateTime<Utc>) -> Result<usize> {
+fn revoke_sessions(tx: &dyn Db, user: Uuid, now: DateTime<Utc>) -> Result<usize> {
     Ok(tx.execute(
         "UPDATE sessions SET revoked_at = ?1
          WHERE user_id = ?2 AND revoked_at IS NULL AND idle_expires_at > ?1 AND absolute_expires_at > ?1",
@@ -253,7 +249,7 @@ fn revoke_sessions(tx: &Transaction, user: Uuid, now: DateTime<Utc>) -> Result<u
 }
 
 /// Revokes the user's API tokens that are still live; how many.
-fn revoke_tokens(tx: &Transaction, user: Uuid, now: DateTime<Utc>) -> Result<usize> {
+fn revoke_tokens(tx: &dyn Db, user: Uuid, now: DateTime<Utc>) -> Result<usize> {
     Ok(tx.execute(
         "UPDATE api_tokens SET revoked_at = ?1
          WHERE user_id = ?2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)",
@@ -265,10 +261,10 @@ fn mfa_json(u: &User) -> Json {
     json!({"mfa_enabled": u.mfa_enabled, "mfa_secret_set": u.mfa_secret.is_some()})
 }
 
-fn unused_codes(conn: &Connection, user: Uuid) -> Result<usize> {
-    let n: i64 = conn.query_row(
+fn unused_codes(conn: &dyn Db, user: Uuid) -> Result<usize> {
+    let n: i64 = conn.query_one(
         "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
-        [user.to_string()],
+        params![user.to_string()],
         |r| r.get(0),
     )?;
     Ok(usize::try_from(n).unwrap_or(0))
@@ -278,7 +274,7 @@ fn unused_codes(conn: &Connection, user: Uuid) -> Result<usize> {
 
 const SESSION_SELECT: &str = "SELECT id, id_hash, user_id, created_at, last_seen_at, idle_timeout_secs, idle_expires_at, absolute_expires_at, mfa_verified, revoked_at, ip, user_agent FROM sessions";
 
-fn session_row(r: &rusqlite::Row) -> rusqlite::Result<Result<Session>> {
+fn session_row(r: &dyn DbRow) -> Result<Session> {
     let (id, user, created, seen, idle_secs, idle_exp, abs_exp): (
         String,
         String,
@@ -298,37 +294,33 @@ fn session_row(r: &rusqlite::Row) -> rusqlite::Result<Result<Session>> {
     );
     let revoked: Option<String> = r.get(9)?;
     let (id_hash, mfa_verified, ip, user_agent) = (r.get(1)?, r.get(8)?, r.get(10)?, r.get(11)?);
-    Ok((|| {
-        Ok(Session {
-            id: parse_uuid_col(&id)?,
-            id_hash,
-            user_id: parse_uuid_col(&user)?,
-            created_at: parse_time_col(&created)?,
-            last_seen_at: parse_time_col(&seen)?,
-            idle_timeout: TimeDelta::seconds(idle_secs),
-            idle_expires_at: parse_time_col(&idle_exp)?,
-            absolute_expires_at: parse_time_col(&abs_exp)?,
-            mfa_verified,
-            revoked_at: opt_time(revoked)?,
-            ip,
-            user_agent,
-        })
-    })())
+    Ok(Session {
+        id: parse_uuid_col(&id)?,
+        id_hash,
+        user_id: parse_uuid_col(&user)?,
+        created_at: parse_time_col(&created)?,
+        last_seen_at: parse_time_col(&seen)?,
+        idle_timeout: TimeDelta::seconds(idle_secs),
+        idle_expires_at: parse_time_col(&idle_exp)?,
+        absolute_expires_at: parse_time_col(&abs_exp)?,
+        mfa_verified,
+        revoked_at: opt_time(revoked)?,
+        ip,
+        user_agent,
+    })
 }
 
-fn session_where(conn: &Connection, column: &str, value: &str) -> Result<Option<Session>> {
+fn session_where(conn: &dyn Db, column: &str, value: &str) -> Result<Option<Session>> {
     conn.query_row(
         &format!("{SESSION_SELECT} WHERE {column} = ?1"),
-        [value],
+        params![value],
         session_row,
     )
-    .optional()?
-    .transpose()
 }
 
 /// Marks one session revoked and audits it; `false` if it was already.
 fn revoke_one_session(
-    tx: &Transaction,
+    tx: &dyn Db,
     actor: &Actor,
     s: &Session,
     user: &User,
@@ -339,7 +331,7 @@ fn revoke_one_session(
     }
     tx.execute(
         "UPDATE sessions SET revoked_at = ?1 WHERE id = ?2",
-        [ts(now), s.id.to_string()],
+        params![ts(now), s.id.to_string()],
     )?;
     append_audit(
         tx,
@@ -358,29 +350,27 @@ fn revoke_one_session(
 const TOKEN_SELECT: &str = "SELECT id, user_id, name, token_hash, role, expires_at, last_used_at, revoked_at, created_at FROM api_tokens";
 
 /// A token without its organisations (see [`with_token_orgs`]).
-fn token_row(r: &rusqlite::Row) -> rusqlite::Result<Result<ApiToken>> {
+fn token_row(r: &dyn DbRow) -> Result<ApiToken> {
     let (id, user, role, created): (String, String, String, String) =
         (r.get(0)?, r.get(1)?, r.get(4)?, r.get(8)?);
     let (expires, used, revoked): (Option<String>, Option<String>, Option<String>) =
         (r.get(5)?, r.get(6)?, r.get(7)?);
     let (name, token_hash) = (r.get(2)?, r.get(3)?);
-    Ok((|| {
-        Ok(ApiToken {
-            id: parse_uuid_col(&id)?,
-            user_id: parse_uuid_col(&user)?,
-            name,
-            token_hash,
-            role: parse_role(&role)?,
-            orgs: Vec::new(),
-            expires_at: opt_time(expires)?,
-            last_used_at: opt_time(used)?,
-            revoked_at: opt_time(revoked)?,
-            created_at: parse_time_col(&created)?,
-        })
-    })())
+    Ok(ApiToken {
+        id: parse_uuid_col(&id)?,
+        user_id: parse_uuid_col(&user)?,
+        name,
+        token_hash,
+        role: parse_role(&role)?,
+        orgs: Vec::new(),
+        expires_at: opt_time(expires)?,
+        last_used_at: opt_time(used)?,
+        revoked_at: opt_time(revoked)?,
+        created_at: parse_time_col(&created)?,
+    })
 }
 
-fn with_token_orgs(conn: &Connection, mut t: ApiToken) -> Result<ApiToken> {
+fn with_token_orgs(conn: &dyn Db, mut t: ApiToken) -> Result<ApiToken> {
     t.orgs = id_list(
         conn,
         "SELECT org_id FROM api_token_orgs WHERE token_id = ?1",
@@ -389,16 +379,12 @@ fn with_token_orgs(conn: &Connection, mut t: ApiToken) -> Result<ApiToken> {
     Ok(t)
 }
 
-fn token_where(conn: &Connection, column: &str, value: &str) -> Result<Option<ApiToken>> {
-    match conn
-        .query_row(
-            &format!("{TOKEN_SELECT} WHERE {column} = ?1"),
-            [value],
-            token_row,
-        )
-        .optional()?
-        .transpose()?
-    {
+fn token_where(conn: &dyn Db, column: &str, value: &str) -> Result<Option<ApiToken>> {
+    match conn.query_row(
+        &format!("{TOKEN_SELECT} WHERE {column} = ?1"),
+        params![value],
+        token_row,
+    )? {
         Some(t) => Ok(Some(with_token_orgs(conn, t)?)),
         None => Ok(None),
     }
@@ -422,7 +408,7 @@ fn normalise_username(name: &str) -> String {
     truncate(Some(name.trim().to_lowercase()), MAX_SHORT).unwrap_or_default()
 }
 
-impl AccountStore for SqliteStore {
+impl AccountStore for SqlStore {
     fn create_user(
         &self,
         actor: &Actor,
@@ -440,16 +426,15 @@ impl AccountStore for SqliteStore {
         }
         check_password_hash(&new.password_hash)?;
         let now = to_second(now);
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let orgs = granted_access(&tx, scope, new.role, &new.orgs)?;
         let taken: Option<String> = tx
             .query_row(
                 "SELECT username FROM users WHERE username = ?1",
-                [&new.username],
+                params![&new.username],
                 |r| r.get(0),
-            )
-            .optional()?;
+            )?;
         if let Some(existing) = taken {
             return Err(StoreError::Conflict(format!(
                 "user '{existing}' already exists"
@@ -503,11 +488,9 @@ impl AccountStore for SqliteStore {
         let found = conn
             .query_row(
                 &format!("{USER_SELECT} WHERE username = ?1"),
-                [username.trim()],
+                params![username.trim()],
                 user_row,
-            )
-            .optional()?
-            .transpose()?;
+            )?;
         match found {
             Some(u) => Some(with_orgs(&conn, u)?).filter(|u| u.visible_in(scope)),
             None => None,
@@ -528,7 +511,7 @@ impl AccountStore for SqliteStore {
         orgs: &[Uuid],
         now: DateTime<Utc>,
     ) -> Result<User> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let before = get_user(&tx, scope, user)?;
         let orgs = granted_access(&tx, scope, role, orgs)?;
@@ -537,7 +520,7 @@ impl AccountStore for SqliteStore {
         }
         tx.execute(
             "UPDATE users SET role = ?1 WHERE id = ?2",
-            [role.as_str(), &user.to_string()],
+            params![role.as_str(), &user.to_string()],
         )?;
         insert_user_orgs(&tx, user, &orgs)?;
         let sessions = revoke_sessions(&tx, user, now)?;
@@ -570,7 +553,7 @@ impl AccountStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<usize> {
         check_password_hash(password_hash)?;
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, scope, user)?;
         tx.execute(
@@ -598,7 +581,7 @@ impl AccountStore for SqliteStore {
         user: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, scope, user)?;
         if u.is_disabled() {
@@ -610,7 +593,7 @@ impl AccountStore for SqliteStore {
         keep_an_admin(&tx, &u)?;
         tx.execute(
             "UPDATE users SET disabled_at = ?1 WHERE id = ?2",
-            [ts(now), user.to_string()],
+            params![ts(now), user.to_string()],
         )?;
         let sessions = revoke_sessions(&tx, user, now)?;
         let tokens = revoke_tokens(&tx, user, now)?;
@@ -641,7 +624,7 @@ impl AccountStore for SqliteStore {
         user: Uuid,
         _now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, scope, user)?;
         if !u.is_disabled() {
@@ -652,7 +635,7 @@ impl AccountStore for SqliteStore {
         }
         tx.execute(
             "UPDATE users SET disabled_at = NULL WHERE id = ?1",
-            [user.to_string()],
+            params![user.to_string()],
         )?;
         let after = User {
             disabled_at: None,
@@ -699,7 +682,7 @@ impl AccountStore for SqliteStore {
                 "MFA cannot be enabled without a secret".into(),
             ));
         }
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, scope, user)?;
         tx.execute(
@@ -710,7 +693,7 @@ impl AccountStore for SqliteStore {
         if secret.is_none() {
             codes_deleted = tx.execute(
                 "DELETE FROM recovery_codes WHERE user_id = ?1",
-                [user.to_string()],
+                params![user.to_string()],
             )?;
         }
         let after = User {
@@ -752,13 +735,13 @@ impl AccountStore for SqliteStore {
                 "recovery code hashes must not repeat".into(),
             ));
         }
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, scope, user)?;
         let before = unused_codes(&tx, user)?;
         tx.execute(
             "DELETE FROM recovery_codes WHERE user_id = ?1",
-            [user.to_string()],
+            params![user.to_string()],
         )?;
         for h in code_hashes {
             tx.execute(
@@ -786,7 +769,7 @@ impl AccountStore for SqliteStore {
         code_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, &Scope::All, user)?;
         let used = tx.execute(
@@ -820,16 +803,15 @@ impl AccountStore for SqliteStore {
         let stored: Option<bool> = conn
             .query_row(
                 "SELECT required FROM mfa_policy WHERE role = ?1",
-                [role.as_str()],
+                params![role.as_str()],
                 |r| r.get(0),
-            )
-            .optional()?;
+            )?;
         Ok(stored.unwrap_or(role.requires_mfa_by_default()))
     }
 
     fn set_mfa_required(&self, actor: &Actor, role: Role, required: bool) -> Result<()> {
         let before = self.mfa_required(role)?;
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO mfa_policy (role, required) VALUES (?1, ?2)
@@ -868,7 +850,7 @@ impl AccountStore for SqliteStore {
                 "a session must expire after it is created".into(),
             ));
         }
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, &Scope::All, new.user_id)?;
         if u.is_disabled() {
@@ -932,7 +914,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let Some(s) = session_where(&tx, "id_hash", id_hash)?.filter(|s| s.is_valid_at(now)) else {
             return Ok(None);
@@ -957,7 +939,7 @@ impl AccountStore for SqliteStore {
         id_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Session> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let s = session_where(&tx, "id_hash", id_hash)?
             .filter(|s| s.is_valid_at(now))
@@ -968,7 +950,7 @@ impl AccountStore for SqliteStore {
         let u = get_user(&tx, &Scope::All, s.user_id)?;
         tx.execute(
             "UPDATE sessions SET mfa_verified = 1 WHERE id_hash = ?1",
-            [id_hash],
+            params![id_hash],
         )?;
         append_audit(
             &tx,
@@ -989,14 +971,15 @@ impl AccountStore for SqliteStore {
     fn list_sessions(&self, scope: &Scope, user: Uuid) -> Result<Vec<Session>> {
         let conn = self.reader()?;
         get_user(&conn, scope, user)?;
-        let mut stmt = conn.prepare(&format!(
-            "{SESSION_SELECT} WHERE user_id = ?1 ORDER BY created_at DESC, id DESC"
-        ))?;
-        collect(stmt.query_map([user.to_string()], session_row)?)
+        conn.query(
+            &format!("{SESSION_SELECT} WHERE user_id = ?1 ORDER BY created_at DESC, id DESC"),
+            params![user.to_string()],
+            session_row,
+        )
     }
 
     fn revoke_session(&self, actor: &Actor, id_hash: &str, now: DateTime<Utc>) -> Result<bool> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let Some(s) = session_where(&tx, "id_hash", id_hash)? else {
             return Ok(false);
@@ -1014,7 +997,7 @@ impl AccountStore for SqliteStore {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let not_found = || StoreError::NotFound(format!("session {id}"));
         let s = session_where(&tx, "id", &id.to_string())?.ok_or_else(not_found)?;
@@ -1031,7 +1014,7 @@ impl AccountStore for SqliteStore {
         user: Uuid,
         now: DateTime<Utc>,
     ) -> Result<usize> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let u = get_user(&tx, scope, user)?;
         let n = revoke_sessions(&tx, user, now)?;
@@ -1069,7 +1052,7 @@ impl AccountStore for SqliteStore {
                 "an API token must expire after it is created".into(),
             ));
         }
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let owner = get_user(&tx, scope, new.user_id)?;
         if owner.is_disabled() {
@@ -1125,7 +1108,7 @@ impl AccountStore for SqliteStore {
         for o in &t.orgs {
             tx.execute(
                 "INSERT INTO api_token_orgs (token_id, org_id) VALUES (?1, ?2)",
-                [t.id.to_string(), o.to_string()],
+                params![t.id.to_string(), o.to_string()],
             )?;
         }
         append_audit(
@@ -1149,7 +1132,7 @@ impl AccountStore for SqliteStore {
         let conn = self.conn()?;
         let n = conn.execute(
             "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2",
-            [ts(now), id.to_string()],
+            params![ts(now), id.to_string()],
         )?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("API token {id}")));
@@ -1164,7 +1147,7 @@ impl AccountStore for SqliteStore {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let not_found = || StoreError::NotFound(format!("API token {id}"));
         let t = token_where(&tx, "id", &id.to_string())?.ok_or_else(not_found)?;
@@ -1174,7 +1157,7 @@ impl AccountStore for SqliteStore {
         }
         tx.execute(
             "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2",
-            [ts(now), id.to_string()],
+            params![ts(now), id.to_string()],
         )?;
         let after = ApiToken {
             revoked_at: Some(to_second(now)),
@@ -1200,10 +1183,11 @@ impl AccountStore for SqliteStore {
         }
         let visible: std::collections::HashSet<Uuid> =
             users_in(&conn, scope)?.into_iter().map(|u| u.id).collect();
-        let mut stmt = conn.prepare(&format!(
-            "{TOKEN_SELECT} WHERE (?1 IS NULL OR user_id = ?1) ORDER BY created_at, id"
-        ))?;
-        let mut tokens = collect(stmt.query_map([user.map(|u| u.to_string())], token_row)?)?;
+        let mut tokens = conn.query(
+            &format!("{TOKEN_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR user_id = ?1) ORDER BY created_at, id"),
+            params![user.map(|u| u.to_string())],
+            token_row,
+        )?;
         tokens.retain(|t| visible.contains(&t.user_id));
         let mut orgs = org_lists(&conn, "SELECT token_id, org_id FROM api_token_orgs")?;
         for t in &mut tokens {
@@ -1252,7 +1236,7 @@ impl AccountStore for SqliteStore {
 
     fn failed_logins_since(&self, username: &str, since: DateTime<Utc>) -> Result<LoginFailures> {
         let conn = self.reader()?;
-        let (count, oldest): (i64, Option<String>) = conn.query_row(
+        let (count, oldest): (i64, Option<String>) = conn.query_one(
             "SELECT COUNT(*), MIN(at) FROM login_attempts
              WHERE username = ?1 AND success = 0 AND at >= ?2",
             params![normalise_username(username), ts(to_second(since))],
@@ -1279,21 +1263,17 @@ impl AccountStore for SqliteStore {
         let conn = self.reader()?;
         // The newest `max_failures` failures inside (now - window, ...]: when
         // the oldest of them leaves the window, the account is under the limit.
-        let mut stmt = conn.prepare(
+        let times = conn.query(
             "SELECT at FROM login_attempts
              WHERE username = ?1 AND success = 0 AND at > ?2
              ORDER BY at DESC LIMIT ?3",
+            params![
+                normalise_username(username),
+                ts(now - window),
+                i64::from(max_failures)
+            ],
+            |r| r.get::<String>(0),
         )?;
-        let times = stmt
-            .query_map(
-                params![
-                    normalise_username(username),
-                    ts(now - window),
-                    i64::from(max_failures)
-                ],
-                |r| r.get::<_, String>(0),
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         if times.len() < max_failures as usize {
             return Ok(None);
         }
@@ -1305,14 +1285,14 @@ impl AccountStore for SqliteStore {
     }
 
     fn prune_auth_records(&self, before: DateTime<Utc>) -> Result<usize> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let before = ts(before);
-        let attempts = tx.execute("DELETE FROM login_attempts WHERE at < ?1", [&before])?;
+        let attempts = tx.execute("DELETE FROM login_attempts WHERE at < ?1", params![&before])?;
         let sessions = tx.execute(
             "DELETE FROM sessions
              WHERE revoked_at < ?1 OR idle_expires_at < ?1 OR absolute_expires_at < ?1",
-            [&before],
+            params![&before],
         )?;
         tx.commit()?;
         Ok(attempts + sessions)

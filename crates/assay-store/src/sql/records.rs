@@ -3,13 +3,15 @@
 use super::convert::{from_sql, to_sql};
 use crate::{ImportMode, Result, StoreError};
 use assay_core::records::{RecordKind, Row};
-use rusqlite::{Connection, ErrorCode, params_from_iter};
+use super::db::{Db, DbRow, ToArg, params};
 use uuid::Uuid;
 
+/// The kind's columns, quoted: some field names (`left`) are reserved
+/// words in PostgreSQL.
 fn columns(kind: RecordKind) -> String {
     kind.fields()
         .iter()
-        .map(|f| f.name)
+        .map(|f| format!("\"{}\"", f.name))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -17,7 +19,7 @@ fn columns(kind: RecordKind) -> String {
 /// Writes rows inside the caller's transaction; returns how many stored rows
 /// were replaced. A duplicate id (in `Insert` mode) names the id.
 pub fn write_rows(
-    conn: &Connection,
+    conn: &dyn Db,
     org: Uuid,
     kind: RecordKind,
     rows: &[Row],
@@ -28,23 +30,28 @@ pub fn write_rows(
     if mode == ImportMode::Replace {
         replaced = conn.execute(
             &format!("DELETE FROM {} WHERE org_id = ?1", kind.table()),
-            [&org],
+            params![org],
         )?;
     }
     let n = kind.fields().len();
     let placeholders: Vec<String> = (3..n + 3).map(|i| format!("?{i}")).collect();
-    let verb = if mode == ImportMode::Upsert {
-        "INSERT OR REPLACE"
-    } else {
-        "INSERT"
-    };
-    let sql = format!(
-        "{verb} INTO {} (org_id, id, {}) VALUES (?1, ?2, {})",
+    let mut sql = format!(
+        "INSERT INTO {} (org_id, id, {}) VALUES (?1, ?2, {})",
         kind.table(),
         columns(kind),
         placeholders.join(", ")
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    if mode == ImportMode::Upsert {
+        let set: Vec<String> = kind
+            .fields()
+            .iter()
+            .map(|f| format!("\"{0}\" = excluded.\"{0}\"", f.name))
+            .collect();
+        sql.push_str(&format!(
+            " ON CONFLICT (org_id, id) DO UPDATE SET {}",
+            set.join(", ")
+        ));
+    }
     for row in rows {
         if row.values.len() != n {
             return Err(StoreError::Invalid(format!(
@@ -53,37 +60,34 @@ pub fn write_rows(
                 row.values.len()
             )));
         }
-        let values = [
-            to_sql(&assay_core::value::Value::Text(org.clone())),
-            to_sql(&assay_core::value::Value::Text(row.id.clone())),
-        ]
-        .into_iter()
-        .chain(row.values.iter().map(to_sql));
-        if let Err(e) = stmt.execute(params_from_iter(values)) {
-            return Err(match e.sqlite_error_code() {
-                Some(ErrorCode::ConstraintViolation) if e.to_string().contains("UNIQUE") => {
-                    StoreError::DuplicateId {
-                        kind,
-                        id: row.id.clone(),
-                    }
-                }
-                _ => StoreError::from(e),
-            });
-        }
+        let values: Vec<_> = row.values.iter().map(to_sql).collect();
+        let args: Vec<&dyn ToArg> = [&org as &dyn ToArg, &row.id]
+            .into_iter()
+            .chain(values.iter().map(|v| v as &dyn ToArg))
+            .collect();
+        match conn.execute(&sql, &args) {
+            Err(StoreError::Unique(_)) => {
+                return Err(StoreError::DuplicateId {
+                    kind,
+                    id: row.id.clone(),
+                });
+            }
+            other => other?,
+        };
     }
     Ok(replaced)
 }
 
 /// One page of rows in id order, after `after`.
 pub fn read_page(
-    conn: &Connection,
+    conn: &dyn Db,
     org: Uuid,
     kind: RecordKind,
     after: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Row>> {
     let sql = format!(
-        "SELECT id, {} FROM {} WHERE org_id = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
+        "SELECT id, {} FROM {} WHERE org_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
         columns(kind),
         kind.table()
     );
@@ -91,30 +95,28 @@ pub fn read_page(
         conn,
         kind,
         &sql,
-        rusqlite::params![org.to_string(), after, limit as i64],
+        params![org.to_string(), after, limit as i64],
     )
 }
 
 /// One row by id.
-pub fn read_one(conn: &Connection, org: Uuid, kind: RecordKind, id: &str) -> Result<Option<Row>> {
+pub fn read_one(conn: &dyn Db, org: Uuid, kind: RecordKind, id: &str) -> Result<Option<Row>> {
     let sql = format!(
         "SELECT id, {} FROM {} WHERE org_id = ?1 AND id = ?2",
         columns(kind),
         kind.table()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params![org.to_string(), id])?;
-    rows.next()?.map(|r| decode(kind, r)).transpose()
+    conn.query_row(&sql, params![org.to_string(), id], |r| decode(kind, r))
 }
 
 /// Deletes one row; whether it existed.
-pub fn delete(conn: &Connection, org: Uuid, kind: RecordKind, id: &str) -> Result<bool> {
+pub fn delete(conn: &dyn Db, org: Uuid, kind: RecordKind, id: &str) -> Result<bool> {
     let sql = format!("DELETE FROM {} WHERE org_id = ?1 AND id = ?2", kind.table());
-    Ok(conn.execute(&sql, rusqlite::params![org.to_string(), id])? > 0)
+    Ok(conn.execute(&sql, params![org.to_string(), id])? > 0)
 }
 
 /// Reads every row of `kind` for `org`, in id order.
-pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
+pub fn read_rows(conn: &dyn Db, org: Uuid, kind: RecordKind) -> Result<Vec<Row>> {
     let mut out = Vec::new();
     for_each_row(conn, org, kind, |row| {
         out.push(row);
@@ -126,7 +128,7 @@ pub fn read_rows(conn: &Connection, org: Uuid, kind: RecordKind) -> Result<Vec<R
 /// Calls `f` with every row of `kind` for `org`, in id order, without
 /// holding them all in memory.
 pub fn for_each_row(
-    conn: &Connection,
+    conn: &dyn Db,
     org: Uuid,
     kind: RecordKind,
     mut f: impl FnMut(Row) -> Result<()>,
@@ -136,21 +138,16 @@ pub fn for_each_row(
         columns(kind),
         kind.table()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([org.to_string()])?;
-    while let Some(r) = rows.next()? {
-        f(decode(kind, r)?)?;
-    }
-    Ok(())
+    conn.each(&sql, params![org.to_string()], &mut |r| f(decode(kind, r)?))
 }
 
 /// One stored row as a `Row`.
-fn decode(kind: RecordKind, r: &rusqlite::Row) -> Result<Row> {
+fn decode(kind: RecordKind, r: &dyn DbRow) -> Result<Row> {
     let id: String = r.get(0)?;
     let fields = kind.fields();
     let mut values = Vec::with_capacity(fields.len());
     for (i, field) in fields.iter().enumerate() {
-        let v = from_sql(field.ty, r.get_ref(i + 1)?)
+        let v = from_sql(field.ty, r.value(i + 1)?)
             .map_err(|e| StoreError::Corrupt(format!("{kind} '{id}' field {}: {e}", field.name)))?;
         values.push(v);
     }
@@ -160,7 +157,7 @@ fn decode(kind: RecordKind, r: &rusqlite::Row) -> Result<Row> {
 /// Rows whose text `field` equals `value`, in id order. `field` must be
 /// one of the kind's fields.
 pub fn find(
-    conn: &Connection,
+    conn: &dyn Db,
     org: Uuid,
     kind: RecordKind,
     field: &str,
@@ -172,17 +169,17 @@ pub fn find(
         )));
     }
     let sql = format!(
-        "SELECT id, {} FROM {} WHERE org_id = ?1 AND {field} = ?2 ORDER BY id",
+        "SELECT id, {} FROM {} WHERE org_id = ?1 AND \"{field}\" = ?2 ORDER BY id",
         columns(kind),
         kind.table()
     );
-    query_rows(conn, kind, &sql, rusqlite::params![org.to_string(), value])
+    query_rows(conn, kind, &sql, params![org.to_string(), value])
 }
 
 /// Rows whose id starts with `prefix`, in id order (a range scan of the
 /// primary key).
 pub fn with_prefix(
-    conn: &Connection,
+    conn: &dyn Db,
     org: Uuid,
     kind: RecordKind,
     prefix: &str,
@@ -198,21 +195,15 @@ pub fn with_prefix(
         conn,
         kind,
         &sql,
-        rusqlite::params![org.to_string(), prefix, upper],
+        params![org.to_string(), prefix, upper],
     )
 }
 
 fn query_rows(
-    conn: &Connection,
+    conn: &dyn Db,
     kind: RecordKind,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: &[&dyn ToArg],
 ) -> Result<Vec<Row>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params)?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(decode(kind, r)?);
-    }
-    Ok(out)
+    conn.query(sql, params, |r| decode(kind, r))
 }

@@ -1,10 +1,11 @@
-//! Conversions between field values and SQLite columns: dates and times are
+//! Conversions between field values and stored columns: dates and times are
 //! stored as ISO 8601 text (so they sort), booleans as 0/1, lists as JSON.
 
 use crate::{Result, StoreError};
 use assay_core::value::{ColumnType, Value, format_timestamp, parse_date, parse_timestamp};
 use chrono::{DateTime, Utc};
-use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
+use super::db::{Arg, ValueRef};
+use std::borrow::Cow;
 use uuid::Uuid;
 
 pub fn parse_time_col(s: &str) -> Result<DateTime<Utc>> {
@@ -44,18 +45,20 @@ pub fn check_hash(h: &str, what: &str) -> Result<()> {
     }
 }
 
-/// The SQLite value for a field value.
-pub fn to_sql(v: &Value) -> ToSqlOutput<'static> {
-    ToSqlOutput::Owned(match v {
-        Value::Null => SqlValue::Null,
-        Value::Text(s) => SqlValue::Text(s.clone()),
-        Value::Int(i) => SqlValue::Integer(*i),
-        Value::Real(f) => SqlValue::Real(*f),
-        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Date(d) => SqlValue::Text(d.format("%Y-%m-%d").to_string()),
-        Value::Time(t) => SqlValue::Text(format_timestamp(t)),
-        Value::List(items) => SqlValue::Text(serde_json::Value::from(items.clone()).to_string()),
-    })
+/// The stored value for a field value.
+pub fn to_sql(v: &Value) -> Arg<'_> {
+    match v {
+        Value::Null => Arg::Null,
+        Value::Text(s) => Arg::Text(Cow::Borrowed(s)),
+        Value::Int(i) => Arg::Int(*i),
+        Value::Real(f) => Arg::Real(*f),
+        Value::Bool(b) => Arg::Int(i64::from(*b)),
+        Value::Date(d) => Arg::Text(Cow::Owned(d.format("%Y-%m-%d").to_string())),
+        Value::Time(t) => Arg::Text(Cow::Owned(format_timestamp(t))),
+        Value::List(items) => {
+            Arg::Text(Cow::Owned(serde_json::Value::from(items.clone()).to_string()))
+        }
+    }
 }
 
 /// The field value for a stored column of type `ty`.
@@ -64,23 +67,18 @@ pub fn from_sql(ty: ColumnType, v: ValueRef) -> Result<Value> {
         |what: &str| StoreError::Corrupt(format!("expected {} but found {what}", ty.describe()));
     Ok(match (ty, v) {
         (_, ValueRef::Null) => Value::Null,
-        (ColumnType::Int, ValueRef::Integer(i)) => Value::Int(i),
+        (ColumnType::Int, ValueRef::Int(i)) => Value::Int(i),
         (ColumnType::Real, ValueRef::Real(f)) => Value::Real(f),
-        (ColumnType::Real, ValueRef::Integer(i)) => Value::Real(i as f64),
-        (ColumnType::Bool, ValueRef::Integer(i)) => Value::Bool(i != 0),
-        (ColumnType::Text | ColumnType::Enum(_), ValueRef::Text(t)) => Value::Text(text(t)?),
+        (ColumnType::Real, ValueRef::Int(i)) => Value::Real(i as f64),
+        (ColumnType::Bool, ValueRef::Int(i)) => Value::Bool(i != 0),
+        (ColumnType::Text | ColumnType::Enum(_), ValueRef::Text(t)) => Value::Text(t.to_string()),
         (ColumnType::Date, ValueRef::Text(t)) => {
-            Value::Date(parse_date(&text(t)?).map_err(StoreError::Corrupt)?)
+            Value::Date(parse_date(t).map_err(StoreError::Corrupt)?)
         }
-        (ColumnType::Timestamp, ValueRef::Text(t)) => Value::Time(parse_time_col(&text(t)?)?),
+        (ColumnType::Timestamp, ValueRef::Text(t)) => Value::Time(parse_time_col(t)?),
         (ColumnType::List, ValueRef::Text(t)) => Value::List(
-            serde_json::from_str(&text(t)?)
-                .map_err(|e| StoreError::Corrupt(format!("list: {e}")))?,
+            serde_json::from_str(t).map_err(|e| StoreError::Corrupt(format!("list: {e}")))?,
         ),
-        (_, other) => return Err(corrupt(&format!("{:?}", other.data_type()))),
+        (_, other) => return Err(corrupt(other.type_name())),
     })
-}
-
-fn text(t: &[u8]) -> Result<String> {
-    String::from_utf8(t.to_vec()).map_err(|_| StoreError::Corrupt("text that is not UTF-8".into()))
 }

@@ -2,7 +2,7 @@
 //! transaction agent reports are applied through.
 
 use super::convert::{check_hash, opt_time, parse_time_col, parse_uuid_col, truncate, ts};
-use super::{SqliteStore, append_audit, check_org, collect, records};
+use super::{SqlStore, append_audit, check_org, records};
 use crate::osquery::{
     EnrollSecret, LiveAnswer, LiveQuery, LiveTarget, NewEnrollSecret, NewNode, OsqueryNode,
     OsqueryStore, RecordTx,
@@ -10,13 +10,13 @@ use crate::osquery::{
 use crate::{Actor, ImportMode, Result, Scope, StoreError};
 use assay_core::records::{RecordKind, Row};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use super::db::{Db, DbRow, params};
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
 const SECRET_SELECT: &str = "SELECT id, org_id, secret_hash, hint, created_by, created_at, revoked_at FROM osquery_enroll_secrets";
 
-fn secret_row(r: &rusqlite::Row) -> rusqlite::Result<Result<EnrollSecret>> {
+fn secret_row(r: &dyn DbRow) -> Result<EnrollSecret> {
     let (id, org, hash, hint, by, at, revoked): (
         String,
         String,
@@ -34,17 +34,15 @@ fn secret_row(r: &rusqlite::Row) -> rusqlite::Result<Result<EnrollSecret>> {
         r.get(5)?,
         r.get(6)?,
     );
-    Ok((|| {
-        Ok(EnrollSecret {
-            id: parse_uuid_col(&id)?,
-            org_id: parse_uuid_col(&org)?,
-            secret_hash: hash,
-            hint,
-            created_by: by,
-            created_at: parse_time_col(&at)?,
-            revoked_at: opt_time(revoked)?,
-        })
-    })())
+    Ok(EnrollSecret {
+        id: parse_uuid_col(&id)?,
+        org_id: parse_uuid_col(&org)?,
+        secret_hash: hash,
+        hint,
+        created_by: by,
+        created_at: parse_time_col(&at)?,
+        revoked_at: opt_time(revoked)?,
+    })
 }
 
 fn secret_json(s: &EnrollSecret) -> Json {
@@ -54,7 +52,7 @@ fn secret_json(s: &EnrollSecret) -> Json {
 const NODE_SELECT: &str = "SELECT id, org_id, asset, host_identifier, platform, osquery_version, \
      enrolled_at, last_seen_at, last_status, revoked_at FROM osquery_nodes";
 
-fn node_row(r: &rusqlite::Row) -> rusqlite::Result<Result<OsqueryNode>> {
+fn node_row(r: &dyn DbRow) -> Result<OsqueryNode> {
     let id: String = r.get(0)?;
     let org: String = r.get(1)?;
     let enrolled: String = r.get(6)?;
@@ -62,20 +60,18 @@ fn node_row(r: &rusqlite::Row) -> rusqlite::Result<Result<OsqueryNode>> {
     let revoked: Option<String> = r.get(9)?;
     let (asset, host, platform, version, status) =
         (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(8)?);
-    Ok((|| {
-        Ok(OsqueryNode {
-            id: parse_uuid_col(&id)?,
-            org_id: parse_uuid_col(&org)?,
-            asset,
-            host_identifier: host,
-            platform,
-            osquery_version: version,
-            enrolled_at: parse_time_col(&enrolled)?,
-            last_seen_at: parse_time_col(&seen)?,
-            last_status: status,
-            revoked_at: opt_time(revoked)?,
-        })
-    })())
+    Ok(OsqueryNode {
+        id: parse_uuid_col(&id)?,
+        org_id: parse_uuid_col(&org)?,
+        asset,
+        host_identifier: host,
+        platform,
+        osquery_version: version,
+        enrolled_at: parse_time_col(&enrolled)?,
+        last_seen_at: parse_time_col(&seen)?,
+        last_status: status,
+        revoked_at: opt_time(revoked)?,
+    })
 }
 
 fn node_json(n: &OsqueryNode) -> Json {
@@ -83,40 +79,36 @@ fn node_json(n: &OsqueryNode) -> Json {
            "platform": n.platform, "revoked_at": n.revoked_at.map(ts)})
 }
 
-fn find_node(conn: &Connection, id: Uuid) -> Result<Option<OsqueryNode>> {
+fn find_node(conn: &dyn Db, id: Uuid) -> Result<Option<OsqueryNode>> {
     conn.query_row(
         &format!("{NODE_SELECT} WHERE id = ?1"),
-        [id.to_string()],
+        params![id.to_string()],
         node_row,
     )
-    .optional()?
-    .transpose()
 }
 
 /// Rows of `sql` (which takes an optional organisation id as `?1`) for one
 /// organisation, checked against `scope`, or for every organisation.
 fn list_for<T>(
-    conn: &Connection,
+    conn: &dyn Db,
     scope: &Scope,
     org: Option<Uuid>,
     sql: &str,
-    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Result<T>>,
+    row: impl FnMut(&dyn DbRow) -> Result<T>,
 ) -> Result<Vec<T>> {
     if let Some(o) = org {
         check_org(conn, scope, o)?;
     }
-    let mut stmt = conn.prepare(sql)?;
-    collect(stmt.query_map([org.map(|o| o.to_string())], row)?)
+    conn.query(sql, params![org.map(|o| o.to_string())], row)
 }
 
 /// The provider organisation's id, if there is one.
-fn provider_id(conn: &Connection) -> Result<Option<Uuid>> {
+fn provider_id(conn: &dyn Db) -> Result<Option<Uuid>> {
     conn.query_row(
         "SELECT id FROM organisations WHERE kind = 'provider' ORDER BY created_at LIMIT 1",
-        [],
-        |r| r.get::<_, String>(0),
-    )
-    .optional()?
+        params![],
+        |r| r.get::<String>(0),
+    )?
     .map(|s| parse_uuid_col(&s))
     .transpose()
 }
@@ -135,7 +127,7 @@ impl Revoking {
     #[allow(clippy::too_many_arguments)]
     fn apply(
         &self,
-        tx: &Transaction,
+        tx: &dyn Db,
         actor: &Actor,
         id: Uuid,
         org: Uuid,
@@ -168,12 +160,12 @@ impl Revoking {
 }
 
 /// [`RecordTx`] over one organisation inside an open transaction.
-struct SqliteRecordTx<'a> {
-    tx: &'a Transaction<'a>,
+struct SqlRecordTx<'a> {
+    tx: &'a dyn Db,
     org: Uuid,
 }
 
-impl RecordTx for SqliteRecordTx<'_> {
+impl RecordTx for SqlRecordTx<'_> {
     fn get(&mut self, kind: RecordKind, id: &str) -> Result<Option<Row>> {
         records::read_one(self.tx, self.org, kind, id)
     }
@@ -213,7 +205,7 @@ impl RecordTx for SqliteRecordTx<'_> {
     }
 }
 
-impl OsqueryStore for SqliteStore {
+impl OsqueryStore for SqlStore {
     fn create_enroll_secret(
         &self,
         actor: &Actor,
@@ -228,7 +220,7 @@ impl OsqueryStore for SqliteStore {
             rotate,
         } = new;
         check_hash(&secret_hash, "an enroll secret hash")?;
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
         let revoked = if rotate {
@@ -284,7 +276,7 @@ impl OsqueryStore for SqliteStore {
             &*self.reader()?,
             scope,
             org,
-            &format!("{SECRET_SELECT} WHERE (?1 IS NULL OR org_id = ?1) ORDER BY created_at, id"),
+            &format!("{SECRET_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR org_id = ?1) ORDER BY created_at, id"),
             secret_row,
         )?;
         Ok(rows
@@ -300,16 +292,14 @@ impl OsqueryStore for SqliteStore {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let secret = tx
             .query_row(
                 &format!("{SECRET_SELECT} WHERE id = ?1"),
-                [id.to_string()],
+                params![id.to_string()],
                 secret_row,
-            )
-            .optional()?
-            .transpose()?
+            )?
             .filter(|s| scope.allows(s.org_id))
             .ok_or_else(|| StoreError::NotFound(format!("enroll secret {id}")))?;
         let revoking = Revoking {
@@ -335,17 +325,16 @@ impl OsqueryStore for SqliteStore {
         let conn = self.reader()?;
         conn.query_row(
             "SELECT org_id FROM osquery_enroll_secrets WHERE secret_hash = ?1 AND revoked_at IS NULL",
-            [secret_hash],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
+            params![secret_hash],
+            |r| r.get::<String>(0),
+        )?
         .map(|s| parse_uuid_col(&s))
         .transpose()
     }
 
     fn enroll_node(&self, actor: &Actor, new: NewNode, now: DateTime<Utc>) -> Result<OsqueryNode> {
         check_hash(&new.node_key_hash, "a node key hash")?;
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, &Scope::All, new.org_id)?;
         let replaced = tx.execute(
@@ -389,11 +378,9 @@ impl OsqueryStore for SqliteStore {
         let conn = self.reader()?;
         conn.query_row(
             &format!("{NODE_SELECT} WHERE node_key_hash = ?1 AND revoked_at IS NULL"),
-            [node_key_hash],
+            params![node_key_hash],
             node_row,
         )
-        .optional()?
-        .transpose()
     }
 
     fn node_checked_in(&self, id: Uuid, status: Option<&str>, now: DateTime<Utc>) -> Result<()> {
@@ -416,7 +403,7 @@ impl OsqueryStore for SqliteStore {
             scope,
             org,
             &format!(
-                "{NODE_SELECT} WHERE (?1 IS NULL OR org_id = ?1) ORDER BY host_identifier, enrolled_at"
+                "{NODE_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR org_id = ?1) ORDER BY host_identifier, enrolled_at"
             ),
             node_row,
         )?;
@@ -433,7 +420,7 @@ impl OsqueryStore for SqliteStore {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let node = find_node(&tx, id)?
             .filter(|n| scope.allows(n.org_id))
@@ -466,10 +453,10 @@ impl OsqueryStore for SqliteStore {
         target: &str,
         work: &mut dyn FnMut(&mut dyn RecordTx) -> Result<Json>,
     ) -> Result<Json> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
-        let summary = work(&mut SqliteRecordTx { tx: &tx, org })?;
+        let summary = work(&mut SqlRecordTx { tx: &tx, org })?;
         append_audit(
             &tx,
             actor,
@@ -493,14 +480,14 @@ impl OsqueryStore for SqliteStore {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<LiveQuery> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
-        let mut stmt = tx.prepare(&format!(
-            "{NODE_SELECT} WHERE org_id = ?1 AND revoked_at IS NULL"
-        ))?;
-        let live = collect(stmt.query_map([org.to_string()], node_row)?)?;
-        drop(stmt);
+        let live = tx.query(
+            &format!("{NODE_SELECT} WHERE org_id = ?1 AND revoked_at IS NULL"),
+            params![org.to_string()],
+            node_row,
+        )?;
         let targets: Vec<Uuid> = if nodes.is_empty() {
             live.iter().map(|n| n.id).collect()
         } else {
@@ -559,20 +546,16 @@ impl OsqueryStore for SqliteStore {
     }
 
     fn live_queries_for(&self, node: Uuid, now: DateTime<Utc>) -> Result<Vec<(Uuid, String)>> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
-        let mut stmt = tx.prepare(
+        let pending: Vec<(String, String)> = tx.query(
             "SELECT q.id, q.sql FROM osquery_live_targets t
              JOIN osquery_live_queries q ON q.id = t.query_id
              WHERE t.node_id = ?1 AND t.answered_at IS NULL AND q.expires_at > ?2
              ORDER BY q.created_at",
+            params![node.to_string(), ts(now)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let pending: Vec<(String, String)> = stmt
-            .query_map(params![node.to_string(), ts(now)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
         let mut out = Vec::with_capacity(pending.len());
         for (id, sql) in pending {
             tx.execute(
@@ -592,7 +575,7 @@ impl OsqueryStore for SqliteStore {
         answers: &[LiveAnswer],
         now: DateTime<Utc>,
     ) -> Result<usize> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let mut saved = 0;
         for a in answers {
@@ -619,19 +602,18 @@ impl OsqueryStore for SqliteStore {
             .query_row(
                 "SELECT id, org_id, sql, created_by, created_at, expires_at
                  FROM osquery_live_queries WHERE id = ?1",
-                [id.to_string()],
+                params![id.to_string()],
                 |r| {
                     Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
+                        r.get::<String>(0)?,
+                        r.get::<String>(1)?,
+                        r.get::<String>(2)?,
+                        r.get::<String>(3)?,
+                        r.get::<String>(4)?,
+                        r.get::<String>(5)?,
                     ))
                 },
-            )
-            .optional()?;
+            )?;
         let not_found = || StoreError::NotFound(format!("live query {id}"));
         let (qid, org, sql, by, at, expires) = q.ok_or_else(not_found)?;
         let query = LiveQuery {
@@ -645,12 +627,12 @@ impl OsqueryStore for SqliteStore {
         if !scope.allows(query.org_id) {
             return Err(not_found());
         }
-        let mut stmt = conn.prepare(
+        let targets = conn.query(
             "SELECT t.node_id, n.host_identifier, t.sent_at, t.answered_at, t.status, t.rows, t.error
              FROM osquery_live_targets t JOIN osquery_nodes n ON n.id = t.node_id
              WHERE t.query_id = ?1 ORDER BY n.host_identifier",
-        )?;
-        let targets = collect(stmt.query_map([id.to_string()], |r| {
+            params![id.to_string()],
+            |r| {
             let node: String = r.get(0)?;
             let host: String = r.get(1)?;
             let sent: Option<String> = r.get(2)?;
@@ -658,21 +640,20 @@ impl OsqueryStore for SqliteStore {
             let status: Option<i64> = r.get(4)?;
             let rows: Option<String> = r.get(5)?;
             let error: Option<String> = r.get(6)?;
-            Ok((|| {
-                Ok(LiveTarget {
-                    node_id: parse_uuid_col(&node)?,
-                    host_identifier: host,
-                    sent_at: opt_time(sent)?,
-                    answered_at: opt_time(answered)?,
-                    status,
-                    rows: rows
-                        .map(|r| serde_json::from_str(&r))
-                        .transpose()
-                        .map_err(|e| StoreError::Corrupt(format!("live query rows: {e}")))?,
-                    error,
-                })
-            })())
-        })?)?;
+            Ok(LiveTarget {
+                node_id: parse_uuid_col(&node)?,
+                host_identifier: host,
+                sent_at: opt_time(sent)?,
+                answered_at: opt_time(answered)?,
+                status,
+                rows: rows
+                    .map(|r| serde_json::from_str(&r))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("live query rows: {e}")))?,
+                error,
+            })
+        },
+        )?;
         Ok((query, targets))
     }
 }

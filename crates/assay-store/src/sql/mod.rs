@@ -1,10 +1,15 @@
-//! The embedded SQLite backend: one file, WAL mode, one writer.
+//! The store on SQL: one set of queries over [`Db`], run by the SQLite
+//! backend (embedded, one file) or the PostgreSQL one (shared by several
+//! nodes). Business rules stay in the callers; this module holds the SQL.
 
 mod accounts;
 mod convert;
+pub(crate) mod db;
 mod osquery;
 mod pool;
+mod postgres;
 mod records;
+mod sqlite;
 
 use crate::audit::{self, ChainBreak, GENESIS};
 use crate::{
@@ -18,108 +23,106 @@ use assay_core::records::{OrgData, RecordKind, Row};
 use assay_core::value::{format_timestamp, parse_date};
 use chrono::{DateTime, Utc};
 use convert::{parse_time_col, parse_uuid_col};
-use pool::{ReadConn, ReaderPool};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use db::{Db, DbRow, Dialect, params};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
-/// Migrations, applied in order and recorded in `schema_migrations`.
-const MIGRATIONS: &[(i64, &str)] = &[
+/// Migrations per dialect, applied in order and recorded in
+/// `schema_migrations`. Both lists build the same tables and columns.
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_core.sql")),
     (2, include_str!("../../migrations/sqlite/0002_records.sql")),
     (3, include_str!("../../migrations/sqlite/0003_auth.sql")),
     (4, include_str!("../../migrations/sqlite/0004_osquery.sql")),
 ];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_core.sql")),
+    (2, include_str!("../../migrations/postgres/0002_records.sql")),
+    (3, include_str!("../../migrations/postgres/0003_auth.sql")),
+    (4, include_str!("../../migrations/postgres/0004_osquery.sql")),
+];
 
-/// Connections opened for reading beside the one writer, so that several
-/// organisations can be loaded at once (WAL lets readers run alongside it).
-const READERS: usize = 4;
-
-pub struct SqliteStore {
-    /// The one connection that writes (and reads elsewhere).
-    conn: Mutex<Connection>,
-    /// Read-only connections for loading organisations' records; empty for
-    /// an in-memory database, which cannot be shared between connections.
-    readers: ReaderPool,
+/// Where a store's connections come from.
+trait Backend: Send + Sync {
+    /// A connection to change data with.
+    fn writer(&self) -> Result<Box<dyn Db + '_>>;
+    /// A connection to read with.
+    fn reader(&self) -> Result<Box<dyn Db + '_>>;
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    pub fn open(path: &Path) -> Result<SqliteStore> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Database(format!("cannot create {}: {e}", dir.display()))
-            })?;
+/// The [`Store`] on SQLite ([`SqlStore::open`]) or PostgreSQL
+/// ([`SqlStore::connect`]).
+pub struct SqlStore {
+    backend: Box<dyn Backend>,
+}
+
+impl SqlStore {
+    /// Opens the database a URL names: `postgres://…` (or `postgresql://…`)
+    /// for PostgreSQL, `sqlite:PATH` or a plain path for SQLite.
+    pub fn open_url(url: &str) -> Result<SqlStore> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            SqlStore::connect(url)
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+            SqlStore::open(std::path::Path::new(path.unwrap_or(url)))
         }
-        let mut store = Self::init(Connection::open(path)?)?;
-        for _ in 0..READERS {
-            let reader = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            reader.busy_timeout(std::time::Duration::from_secs(10))?;
-            store.readers.add(reader);
-        }
-        Ok(store)
     }
 
-    /// An in-memory database, for tests.
-    pub fn open_in_memory() -> Result<SqliteStore> {
-        Self::init(Connection::open_in_memory()?)
-    }
-
-    fn init(conn: Connection) -> Result<SqliteStore> {
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 10000;",
-        )?;
-        let store = SqliteStore {
-            conn: Mutex::new(conn),
-            readers: ReaderPool::default(),
-        };
+    fn start(backend: Box<dyn Backend>) -> Result<SqlStore> {
+        let store = SqlStore { backend };
         store.migrate()?;
         Ok(store)
     }
 
-    /// A reader connection (waiting for one if all are busy), or the
-    /// writer's when there are none.
-    fn reader(&self) -> Result<ReadConn<'_>> {
-        if self.readers.is_empty() {
-            return Ok(ReadConn::Writer(self.conn()?));
-        }
-        Ok(ReadConn::Pooled(self.readers.take()?))
+    fn conn(&self) -> Result<Box<dyn Db + '_>> {
+        self.backend.writer()
     }
 
-    fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn
-            .lock()
-            .map_err(|_| StoreError::Database("connection lock poisoned".into()))
+    fn reader(&self) -> Result<Box<dyn Db + '_>> {
+        self.backend.reader()
     }
 
+    /// Which database this is.
+    pub fn dialect(&self) -> Result<Dialect> {
+        Ok(self.reader()?.dialect())
+    }
+
+    /// Applies the migrations not yet applied, all in one transaction; on
+    /// PostgreSQL an advisory lock keeps two nodes starting at once from
+    /// both migrating.
     fn migrate(&self) -> Result<()> {
-        let mut conn = self.conn()?;
-        conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")?;
-        let done: i64 = conn.query_row(
+        let conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let migrations = match tx.dialect() {
+            Dialect::Sqlite => SQLITE_MIGRATIONS,
+            Dialect::Postgres => {
+                tx.query_one("SELECT pg_advisory_xact_lock(7469157)", params![], |_| Ok(()))?;
+                POSTGRES_MIGRATIONS
+            }
+        };
+        tx.batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        let done: i64 = tx.query_one(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
+            params![],
             |r| r.get(0),
         )?;
-        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > done) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)
+        if let Some((latest, _)) = migrations.last().filter(|(v, _)| *v < done) {
+            return Err(StoreError::Database(format!(
+                "the database is at schema version {done}, newer than this program's {latest}: upgrade Assay"
+            )));
+        }
+        for (version, sql) in migrations.iter().filter(|(v, _)| *v > done) {
+            tx.batch(sql)
                 .map_err(|e| StoreError::Database(format!("migration {version}: {e}")))?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 params![version, format_timestamp(&Utc::now())],
             )?;
-            tx.commit()?;
         }
-        let tiers: i64 = conn.query_row("SELECT COUNT(*) FROM tiers", [], |r| r.get(0))?;
-        if tiers == 0 {
-            let tx = conn.transaction()?;
+        if !tx.exists("SELECT 1 FROM tiers", params![])? {
             for t in default_tiers() {
                 tx.execute(
                     "INSERT INTO tiers (name, about) VALUES (?1, ?2)",
@@ -132,23 +135,20 @@ impl SqliteStore {
                     )?;
                 }
             }
-            tx.commit()?;
         }
-        Ok(())
+        tx.commit()
     }
 
     fn verify_chain(&self) -> Result<std::result::Result<i64, ChainBreak>> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare(&format!("{AUDIT_SELECT} ORDER BY seq"))?;
-        let entries = stmt
-            .query_map([], audit_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let head: Option<(i64, String)> = conn
-            .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let entries = entries.into_iter().collect::<Result<Vec<_>>>()?;
+        let conn = self.reader()?;
+        let tx = conn.snapshot()?;
+        let entries = tx.query(&format!("{AUDIT_SELECT} ORDER BY seq"), params![], audit_row)?;
+        let head: Option<(i64, String)> = tx.query_row(
+            "SELECT seq, hash FROM audit_head WHERE id = 1",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
         Ok(match audit::verify(&entries, (GENESIS, 0)) {
             Err(b) => Err(b),
             Ok((hash, seq)) => match head {
@@ -170,41 +170,30 @@ impl SqliteStore {
 
 const AUDIT_SELECT: &str = "SELECT seq, at, actor, source, action, org_id, target, before, after, prev_hash, hash FROM audit_log";
 
-fn audit_row(r: &rusqlite::Row) -> rusqlite::Result<Result<AuditEntry>> {
+fn audit_row(r: &dyn DbRow) -> Result<AuditEntry> {
     let at: String = r.get(1)?;
     let org: Option<String> = r.get(5)?;
     let before: String = r.get(7)?;
     let after: String = r.get(8)?;
-    let seq: i64 = r.get(0)?;
-    let (actor, source, action, target, prev_hash, hash) = (
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(6)?,
-        r.get(9)?,
-        r.get(10)?,
-    );
-    Ok((|| {
-        Ok(AuditEntry {
-            seq,
-            at: parse_time_col(&at)?,
-            actor,
-            source,
-            action,
-            org_id: org.as_deref().map(parse_uuid_col).transpose()?,
-            target,
-            // An unparsable body still gets verified: it will not match its hash.
-            before: serde_json::from_str(&before).unwrap_or(Json::String(before)),
-            after: serde_json::from_str(&after).unwrap_or(Json::String(after)),
-            prev_hash,
-            hash,
-        })
-    })())
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: parse_time_col(&at)?,
+        actor: r.get(2)?,
+        source: r.get(3)?,
+        action: r.get(4)?,
+        org_id: org.as_deref().map(parse_uuid_col).transpose()?,
+        target: r.get(6)?,
+        // An unparsable body still gets verified: it will not match its hash.
+        before: serde_json::from_str(&before).unwrap_or(Json::String(before)),
+        after: serde_json::from_str(&after).unwrap_or(Json::String(after)),
+        prev_hash: r.get(9)?,
+        hash: r.get(10)?,
+    })
 }
 
 /// Appends one audit entry inside the caller's transaction.
 fn append_audit(
-    tx: &Transaction,
+    tx: &dyn Db,
     actor: &Actor,
     action: &str,
     org: Option<Uuid>,
@@ -212,11 +201,17 @@ fn append_audit(
     before: Json,
     after: Json,
 ) -> Result<()> {
+    // Locking the head makes writers on other nodes wait their turn, so
+    // the chain stays one line.
     let (prev_seq, prev_hash): (i64, String) = tx
-        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?
+        .query_row(
+            &format!(
+                "SELECT seq, hash FROM audit_head WHERE id = 1{}",
+                tx.dialect().for_update()
+            ),
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
         .unwrap_or((0, GENESIS.to_string()));
     let mut e = AuditEntry {
         seq: prev_seq + 1,
@@ -262,21 +257,18 @@ fn append_audit(
 const ORG_SELECT: &str =
     "SELECT id, slug, name, kind, tier, contracted_endpoints FROM organisations";
 
-fn org_row(r: &rusqlite::Row) -> rusqlite::Result<Result<Organisation>> {
+fn org_row(r: &dyn DbRow) -> Result<Organisation> {
     let id: String = r.get(0)?;
     let kind: String = r.get(3)?;
-    let (slug, name, tier, contracted) = (r.get(1)?, r.get(2)?, r.get(4)?, r.get(5)?);
-    Ok((|| {
-        Ok(Organisation {
-            id: parse_uuid_col(&id)?,
-            slug,
-            name,
-            kind: OrgKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("organisation kind '{kind}'")))?,
-            tier,
-            contracted_endpoints: contracted,
-        })
-    })())
+    Ok(Organisation {
+        id: parse_uuid_col(&id)?,
+        slug: r.get(1)?,
+        name: r.get(2)?,
+        kind: OrgKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("organisation kind '{kind}'")))?,
+        tier: r.get(4)?,
+        contracted_endpoints: r.get(5)?,
+    })
 }
 
 fn org_json(o: &Organisation) -> Json {
@@ -285,16 +277,12 @@ fn org_json(o: &Organisation) -> Json {
 }
 
 /// Fails with `NotFound` unless the scope grants `org` and it exists.
-fn check_org(conn: &Connection, scope: &Scope, org: Uuid) -> Result<()> {
-    let exists: bool = scope.allows(org)
-        && conn
-            .query_row(
-                "SELECT 1 FROM organisations WHERE id = ?1",
-                [org.to_string()],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
+fn check_org(conn: &dyn Db, scope: &Scope, org: Uuid) -> Result<()> {
+    let exists = scope.allows(org)
+        && conn.exists(
+            "SELECT 1 FROM organisations WHERE id = ?1",
+            params![org.to_string()],
+        )?;
     if exists {
         Ok(())
     } else {
@@ -302,23 +290,20 @@ fn check_org(conn: &Connection, scope: &Scope, org: Uuid) -> Result<()> {
     }
 }
 
-fn exception_row(r: &rusqlite::Row) -> rusqlite::Result<Result<Exception>> {
+fn exception_row(r: &dyn DbRow) -> Result<Exception> {
     let (id, org, expires, created, revoked): (String, String, String, String, Option<String>) =
         (r.get(0)?, r.get(1)?, r.get(6)?, r.get(7)?, r.get(8)?);
-    let (check, resource, justification, approver) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
-    Ok((|| {
-        Ok(Exception {
-            id: parse_uuid_col(&id)?,
-            org_id: parse_uuid_col(&org)?,
-            check,
-            resource,
-            justification,
-            approver,
-            expires: parse_date(&expires).map_err(StoreError::Corrupt)?,
-            created_at: parse_time_col(&created)?,
-            revoked_at: revoked.as_deref().map(parse_time_col).transpose()?,
-        })
-    })())
+    Ok(Exception {
+        id: parse_uuid_col(&id)?,
+        org_id: parse_uuid_col(&org)?,
+        check: r.get(2)?,
+        resource: r.get(3)?,
+        justification: r.get(4)?,
+        approver: r.get(5)?,
+        expires: parse_date(&expires).map_err(StoreError::Corrupt)?,
+        created_at: parse_time_col(&created)?,
+        revoked_at: revoked.as_deref().map(parse_time_col).transpose()?,
+    })
 }
 
 fn exception_json(e: &Exception) -> Json {
@@ -327,12 +312,8 @@ fn exception_json(e: &Exception) -> Json {
            "revoked_at": e.revoked_at.map(|t| format_timestamp(&t))})
 }
 
-fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<Result<T>>>) -> Result<Vec<T>> {
-    rows.map(|r| r?).collect()
-}
-
 /// Validates and inserts one organisation inside the caller's transaction.
-fn insert_org(tx: &Transaction, actor: &Actor, new: NewOrg) -> Result<Organisation> {
+fn insert_org(tx: &dyn Db, actor: &Actor, new: NewOrg) -> Result<Organisation> {
     validate_slug(&new.slug).map_err(StoreError::Invalid)?;
     if new.name.trim().is_empty() {
         return Err(StoreError::Invalid(format!(
@@ -341,38 +322,26 @@ fn insert_org(tx: &Transaction, actor: &Actor, new: NewOrg) -> Result<Organisati
         )));
     }
     if let Some(t) = &new.tier {
-        let known = tx
-            .query_row("SELECT 1 FROM tiers WHERE name = ?1", [t], |_| Ok(()))
-            .optional()?;
-        if known.is_none() {
+        if !tx.exists("SELECT 1 FROM tiers WHERE name = ?1", params![t])? {
             return Err(StoreError::Invalid(format!(
                 "unknown service tier '{t}' (see `assay tier list`)"
             )));
         }
     }
-    if tx
-        .query_row(
-            "SELECT 1 FROM organisations WHERE slug = ?1",
-            [&new.slug],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some()
-    {
+    if tx.exists(
+        "SELECT 1 FROM organisations WHERE slug = ?1",
+        params![new.slug],
+    )? {
         return Err(StoreError::Conflict(format!(
             "organisation '{}' already exists",
             new.slug
         )));
     }
     if new.kind == OrgKind::Provider
-        && tx
-            .query_row(
-                "SELECT 1 FROM organisations WHERE kind = 'provider'",
-                [],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some()
+        && tx.exists(
+            "SELECT 1 FROM organisations WHERE kind = 'provider'",
+            params![],
+        )?
     {
         return Err(StoreError::Conflict(format!(
             "'{}': there is already a provider organisation",
@@ -416,13 +385,13 @@ fn tier_json(t: &Tier) -> Json {
     json!({"about": t.about, "values": t.values})
 }
 
-impl Store for SqliteStore {
+impl Store for SqlStore {
     fn create_orgs(
         &self,
         actor: &Actor,
         orgs: &[(NewOrg, BTreeMap<String, i64>)],
     ) -> Result<Vec<Organisation>> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let mut created = Vec::with_capacity(orgs.len());
         for (new, overrides) in orgs {
@@ -453,46 +422,45 @@ impl Store for SqliteStore {
 
     fn list_orgs(&self, scope: &Scope) -> Result<Vec<Organisation>> {
         let conn = self.reader()?;
-        let mut stmt = conn.prepare(&format!("{ORG_SELECT} ORDER BY kind DESC, slug"))?;
-        let all = collect(stmt.query_map([], org_row)?)?;
+        let all = conn.query(
+            &format!("{ORG_SELECT} ORDER BY kind DESC, slug"),
+            params![],
+            org_row,
+        )?;
         Ok(all.into_iter().filter(|o| scope.allows(o.id)).collect())
     }
 
     fn org_by_slug(&self, scope: &Scope, slug: &str) -> Result<Organisation> {
         let conn = self.reader()?;
-        conn.query_row(&format!("{ORG_SELECT} WHERE slug = ?1"), [slug], org_row)
-            .optional()?
-            .transpose()?
+        conn.query_row(&format!("{ORG_SELECT} WHERE slug = ?1"), params![slug], org_row)?
             .filter(|o| scope.allows(o.id))
             .ok_or_else(|| StoreError::NotFound(format!("organisation '{slug}'")))
     }
 
     fn list_tiers(&self) -> Result<Vec<Tier>> {
         let conn = self.reader()?;
-        let mut stmt = conn.prepare("SELECT name, about FROM tiers ORDER BY name")?;
-        let mut tiers: Vec<Tier> = stmt
-            .query_map([], |r| {
+        let mut tiers = conn.query(
+            "SELECT name, about FROM tiers ORDER BY name",
+            params![],
+            |r| {
                 Ok(Tier {
                     name: r.get(0)?,
                     about: r.get(1)?,
                     values: BTreeMap::new(),
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare("SELECT tier, param, value FROM tier_params")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (tier, param, value) = row?;
-            if let Some(t) = tiers.iter_mut().find(|t| t.name == tier) {
-                t.values.insert(param, value);
-            }
-        }
+            },
+        )?;
+        conn.each(
+            "SELECT tier, param, value FROM tier_params",
+            params![],
+            &mut |r| {
+                let tier: String = r.get(0)?;
+                if let Some(t) = tiers.iter_mut().find(|t| t.name == tier) {
+                    t.values.insert(r.get(1)?, r.get(2)?);
+                }
+                Ok(())
+            },
+        )?;
         Ok(tiers)
     }
 
@@ -500,22 +468,16 @@ impl Store for SqliteStore {
         Params::default()
             .set(param, value)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
-        if tx
-            .query_row("SELECT 1 FROM tiers WHERE name = ?1", [tier], |_| Ok(()))
-            .optional()?
-            .is_none()
-        {
+        if !tx.exists("SELECT 1 FROM tiers WHERE name = ?1", params![tier])? {
             return Err(StoreError::NotFound(format!("service tier '{tier}'")));
         }
-        let before: Option<i64> = tx
-            .query_row(
-                "SELECT value FROM tier_params WHERE tier = ?1 AND param = ?2",
-                [tier, param],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let before: Option<i64> = tx.query_row(
+            "SELECT value FROM tier_params WHERE tier = ?1 AND param = ?2",
+            params![tier, param],
+            |r| r.get(0),
+        )?;
         tx.execute(
             "INSERT INTO tier_params (tier, param, value) VALUES (?1, ?2, ?3)
              ON CONFLICT (tier, param) DO UPDATE SET value = excluded.value",
@@ -536,7 +498,7 @@ impl Store for SqliteStore {
 
     fn put_tiers(&self, actor: &Actor, tiers: &[Tier]) -> Result<()> {
         let existing = self.list_tiers()?;
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         for t in tiers {
             if t.name.trim().is_empty() {
@@ -556,7 +518,7 @@ impl Store for SqliteStore {
                 "INSERT INTO tiers (name, about) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET about = excluded.about",
                 params![t.name, t.about],
             )?;
-            tx.execute("DELETE FROM tier_params WHERE tier = ?1", [&t.name])?;
+            tx.execute("DELETE FROM tier_params WHERE tier = ?1", params![t.name])?;
             for (param, value) in &t.values {
                 tx.execute(
                     "INSERT INTO tier_params (tier, param, value) VALUES (?1, ?2, ?3)",
@@ -572,9 +534,12 @@ impl Store for SqliteStore {
     fn overrides(&self, scope: &Scope, org: Uuid) -> Result<BTreeMap<String, i64>> {
         let conn = self.reader()?;
         check_org(&conn, scope, org)?;
-        let mut stmt = conn.prepare("SELECT param, value FROM org_overrides WHERE org_id = ?1")?;
-        let rows = stmt.query_map([org.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = conn.query(
+            "SELECT param, value FROM org_overrides WHERE org_id = ?1",
+            params![org.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(rows.into_iter().collect())
     }
 
     fn set_override(
@@ -590,16 +555,14 @@ impl Store for SqliteStore {
                 .set(param, v)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
         }
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
-        let before: Option<i64> = tx
-            .query_row(
-                "SELECT value FROM org_overrides WHERE org_id = ?1 AND param = ?2",
-                params![org.to_string(), param],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let before: Option<i64> = tx.query_row(
+            "SELECT value FROM org_overrides WHERE org_id = ?1 AND param = ?2",
+            params![org.to_string(), param],
+            |r| r.get(0),
+        )?;
         match value {
             Some(v) => tx.execute(
                 "INSERT INTO org_overrides (org_id, param, value) VALUES (?1, ?2, ?3)
@@ -633,7 +596,7 @@ impl Store for SqliteStore {
         rows: &[Row],
         mode: ImportMode,
     ) -> Result<usize> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
         let replaced = records::write_rows(&tx, org, kind, rows, mode)?;
@@ -685,7 +648,7 @@ impl Store for SqliteStore {
         kind: RecordKind,
         row: &Row,
     ) -> Result<bool> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
         let before = records::read_one(&tx, org, kind, &row.id)?;
@@ -718,7 +681,7 @@ impl Store for SqliteStore {
         kind: RecordKind,
         id: &str,
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, org)?;
         let before = records::read_one(&tx, org, kind, id)?
@@ -739,8 +702,8 @@ impl Store for SqliteStore {
 
     fn load_org_data(&self, scope: &Scope, org: Uuid) -> Result<OrgData> {
         let reader = self.reader()?;
-        // One read transaction: every kind is read from the same snapshot.
-        let conn = reader.unchecked_transaction()?;
+        // Every kind is read from the same snapshot.
+        let conn = reader.snapshot()?;
         check_org(&conn, scope, org)?;
         let mut data = OrgData::default();
         for kind in RecordKind::ALL {
@@ -778,7 +741,7 @@ impl Store for SqliteStore {
                 new.expires
             )));
         }
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         check_org(&tx, scope, new.org_id)?;
         let e = Exception {
@@ -824,11 +787,12 @@ impl Store for SqliteStore {
         if let Some(o) = org {
             check_org(&conn, scope, o)?;
         }
-        let mut stmt = conn.prepare(
+        let all = conn.query(
             "SELECT id, org_id, check_id, resource, justification, approver, expires, created_at, revoked_at
-             FROM exceptions WHERE (?1 IS NULL OR org_id = ?1) ORDER BY created_at, id",
+             FROM exceptions WHERE (CAST(?1 AS TEXT) IS NULL OR org_id = ?1) ORDER BY created_at, id",
+            params![org.map(|o| o.to_string())],
+            exception_row,
         )?;
-        let all = collect(stmt.query_map([org.map(|o| o.to_string())], exception_row)?)?;
         Ok(all.into_iter().filter(|e| scope.allows(e.org_id)).collect())
     }
 
@@ -839,17 +803,15 @@ impl Store for SqliteStore {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let found = tx
             .query_row(
                 "SELECT id, org_id, check_id, resource, justification, approver, expires, created_at, revoked_at
                  FROM exceptions WHERE id = ?1",
-                [id.to_string()],
+                params![id.to_string()],
                 exception_row,
-            )
-            .optional()?
-            .transpose()?
+            )?
             .filter(|e| scope.allows(e.org_id))
             .ok_or_else(|| StoreError::NotFound(format!("exception {id}")))?;
         if found.revoked_at.is_some() {
@@ -882,7 +844,7 @@ impl Store for SqliteStore {
         run: &RunInfo,
         results: &[(Uuid, FrameworkResult)],
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let conn = self.conn()?;
         let tx = conn.transaction()?;
         let evaluated_at = format_timestamp(&run.evaluated_at);
         tx.execute(
@@ -895,23 +857,20 @@ impl Store for SqliteStore {
                 run.actor
             ],
         )?;
-        {
-            let mut stmt = tx.prepare(
+        for (org, r) in results {
+            let body = serde_json::to_string(r).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            tx.execute(
                 "INSERT INTO eval_results (run_id, org_id, framework, evaluated_at, verdict_status, result)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for (org, r) in results {
-                let body =
-                    serde_json::to_string(r).map_err(|e| StoreError::Invalid(e.to_string()))?;
-                stmt.execute(params![
+                params![
                     run.id.to_string(),
                     org.to_string(),
                     r.framework,
                     evaluated_at,
                     r.verdict.as_ref().map(|v| v.status.as_str()),
                     body
-                ])?;
-            }
+                ],
+            )?;
         }
         let orgs: std::collections::BTreeSet<String> =
             results.iter().map(|(o, _)| o.to_string()).collect();
@@ -938,7 +897,7 @@ impl Store for SqliteStore {
         check_org(&conn, scope, org)?;
         // For each framework, the newest result at or before `as_of`; the
         // run id breaks ties between runs evaluated at the same instant.
-        let mut stmt = conn.prepare_cached(
+        conn.query(
             "SELECT r.framework, r.result FROM eval_results r
              WHERE r.org_id = ?1 AND r.evaluated_at <= ?2
                AND NOT EXISTS (SELECT 1 FROM eval_results n
@@ -947,50 +906,43 @@ impl Store for SqliteStore {
                                  AND (n.evaluated_at > r.evaluated_at
                                       OR (n.evaluated_at = r.evaluated_at AND n.run_id > r.run_id)))
              ORDER BY r.framework",
-        )?;
-        let rows = stmt.query_map(params![org.to_string(), format_timestamp(&as_of)], |r| {
-            Ok(StoredResult {
-                framework: r.get(0)?,
-                json: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![org.to_string(), format_timestamp(&as_of)],
+            |r| {
+                Ok(StoredResult {
+                    framework: r.get(0)?,
+                    json: r.get(1)?,
+                })
+            },
+        )
     }
 
     fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>> {
         let conn = self.reader()?;
-        let mut stmt = conn.prepare(
+        conn.query(
             "SELECT id, evaluated_at, started_at, finished_at, actor FROM eval_runs
              ORDER BY evaluated_at DESC, id DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, ev, st, fi, actor) = row?;
-            Ok(RunInfo {
-                id: parse_uuid_col(&id)?,
-                evaluated_at: parse_time_col(&ev)?,
-                started_at: parse_time_col(&st)?,
-                finished_at: parse_time_col(&fi)?,
-                actor,
-            })
-        })
-        .collect()
+            params![limit as i64],
+            |r| {
+                let (id, ev, st, fi): (String, String, String, String) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                Ok(RunInfo {
+                    id: parse_uuid_col(&id)?,
+                    evaluated_at: parse_time_col(&ev)?,
+                    started_at: parse_time_col(&st)?,
+                    finished_at: parse_time_col(&fi)?,
+                    actor: r.get(4)?,
+                })
+            },
+        )
     }
 
     fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
         let conn = self.reader()?;
-        let mut stmt = conn.prepare(&format!(
-            "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
-        ))?;
-        collect(stmt.query_map(params![after_seq, limit as i64], audit_row)?)
+        conn.query(
+            &format!("{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+            params![after_seq, limit as i64],
+            audit_row,
+        )
     }
 
     fn verify_audit(&self) -> Result<std::result::Result<i64, ChainBreak>> {

@@ -26,16 +26,15 @@ fn expected_ddl() -> String {
 
 #[test]
 fn record_tables_match_the_record_kinds() {
-    let store = SqliteStore::open_in_memory().unwrap();
+    let store = SqlStore::open_in_memory().unwrap();
     let conn = store.conn().unwrap();
     for kind in RecordKind::ALL {
-        let mut stmt = conn
-            .prepare(&format!("PRAGMA table_info({})", kind.table()))
-            .unwrap();
-        let cols: Vec<(String, String, bool)> = stmt
-            .query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
+        let cols: Vec<(String, String, bool)> = conn
+            .query(
+                &format!("PRAGMA table_info({})", kind.table()),
+                params![],
+                |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .unwrap();
         let mut want = vec![
             ("org_id".to_string(), "TEXT".to_string(), true),

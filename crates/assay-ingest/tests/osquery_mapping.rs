@@ -96,12 +96,7 @@ fn program(name: &str, version: &str) -> Value {
 }
 
 /// Applies result lines as one batch for the host.
-fn apply(
-    store: &SqlStore,
-    org: Uuid,
-    asset: &str,
-    lines: Vec<Value>,
-) -> Result<Value, StoreError> {
+fn apply(store: &SqlStore, org: Uuid, asset: &str, lines: Vec<Value>) -> Result<Value, StoreError> {
     let logs: Vec<_> = lines
         .iter()
         .map(|l| parse_result(l).expect("a well-formed line"))

@@ -13,13 +13,14 @@ pub mod audit;
 pub mod evaluation;
 pub mod osquery;
 mod sql;
+pub mod testing;
 
 pub use accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
 };
 pub use osquery::OsqueryStore;
-pub use sql::SqlStore;
 pub use sql::db::Dialect;
+pub use sql::{CopyReport, SqlStore, redact_url};
 
 use assay_core::engine::{Exception, FrameworkResult};
 use assay_core::org::{OrgKind, Organisation};

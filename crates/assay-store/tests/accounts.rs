@@ -1,16 +1,46 @@
-//! Accounts and credentials in the SQLite store: users and their tenant
-//! scope, MFA and recovery codes, sessions, API tokens, login throttling, and
-//! the audit trail they leave (which must never hold a credential).
+//! Accounts and credentials in the store, on SQLite and on PostgreSQL:
+//! users and their tenant scope, MFA and recovery codes, sessions, API
+//! tokens, login throttling, and the audit trail they leave (which must
+//! never hold a credential). Each test is a function of a fresh [`TestDb`];
+//! `on_both_backends!` runs it as `name::sqlite` and `name::postgres`.
+
+mod common;
 
 use assay_core::access::Role;
 use assay_core::org::{OrgKind, Organisation};
+use assay_store::testing::TestDb;
 use assay_store::{
-    AccountStore, Actor, NewApiToken, NewOrg, NewSession, NewUser, Scope, Session, SqlStore,
-    Store, StoreError, User,
+    AccountStore, Actor, NewApiToken, NewOrg, NewSession, NewUser, Scope, Session, SqlStore, Store,
+    StoreError, User,
 };
 use chrono::{DateTime, TimeDelta, Utc};
+use common::on_both_backends;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+on_both_backends!(
+    users_are_created_and_found_by_username_in_any_case,
+    bad_users_are_refused,
+    scoped_callers_see_and_create_only_users_inside_their_scope,
+    user_scope_follows_the_role,
+    changing_the_password_revokes_every_session,
+    disabling_a_user_revokes_its_sessions_and_tokens,
+    the_last_provider_admin_cannot_be_disabled_or_demoted,
+    changing_access_revokes_sessions_and_tokens,
+    mfa_and_recovery_codes_are_single_use,
+    mfa_policy_defaults_to_provider_admins_and_can_be_changed,
+    sessions_expire_when_idle_and_at_their_absolute_limit,
+    revoked_sessions_are_not_valid,
+    a_session_can_pass_mfa_later,
+    bad_sessions_are_refused,
+    throttling_counts_only_failures_inside_the_window,
+    ten_failures_block_for_five_minutes_and_survive_a_restart,
+    tokens_keep_their_orgs_and_never_reach_further_than_their_owner,
+    client_tokens_stay_in_their_org,
+    every_change_is_audited_without_any_credential,
+    debug_output_leaves_credentials_out,
+    pruning_drops_old_attempts_and_dead_sessions,
+);
 
 fn actor() -> Actor {
     Actor::new("test", "cli")
@@ -67,8 +97,8 @@ fn new_user(username: &str, role: Role, orgs: &[Uuid]) -> NewUser {
     }
 }
 
-fn world() -> World {
-    let store = SqlStore::open_in_memory().expect("store");
+fn world(db: &TestDb) -> World {
+    let store = db.open();
     let msp = org(&store, "msp", OrgKind::Provider);
     let alpha = org(&store, "alpha", OrgKind::Client);
     let beta = org(&store, "beta", OrgKind::Client);
@@ -147,9 +177,8 @@ impl World {
     }
 }
 
-#[test]
-fn users_are_created_and_found_by_username_in_any_case() {
-    let w = world();
+fn users_are_created_and_found_by_username_in_any_case(db: &TestDb) {
+    let w = world(db);
     let u = w.user("Alice.Smith", Role::Technician, &[w.beta.id, w.alpha.id]);
     assert_eq!(u.username, "Alice.Smith");
     let mut sorted = vec![w.alpha.id, w.beta.id];
@@ -186,9 +215,8 @@ fn users_are_created_and_found_by_username_in_any_case() {
     ));
 }
 
-#[test]
-fn bad_users_are_refused() {
-    let w = world();
+fn bad_users_are_refused(db: &TestDb) {
+    let w = world(db);
     let refuse = |new: NewUser| {
         let r = w.store.create_user(&actor(), &Scope::All, new, t(NOW));
         assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
@@ -211,9 +239,8 @@ fn bad_users_are_refused() {
     assert_eq!(w.store.list_users(&Scope::All).unwrap().len(), 1);
 }
 
-#[test]
-fn scoped_callers_see_and_create_only_users_inside_their_scope() {
-    let w = world();
+fn scoped_callers_see_and_create_only_users_inside_their_scope(db: &TestDb) {
+    let w = world(db);
     let a_admin = w.user("a-admin", Role::ClientAdmin, &[w.alpha.id]);
     let a_viewer = w.user("a-viewer", Role::ClientViewer, &[w.alpha.id]);
     w.user("b-viewer", Role::ClientViewer, &[w.beta.id]);
@@ -261,9 +288,8 @@ fn scoped_callers_see_and_create_only_users_inside_their_scope() {
     ));
 }
 
-#[test]
-fn user_scope_follows_the_role() {
-    let w = world();
+fn user_scope_follows_the_role(db: &TestDb) {
+    let w = world(db);
     let s = |u: &User| w.store.user_scope(u).unwrap();
     assert_eq!(s(&w.admin), Scope::All);
     assert_eq!(s(&w.user("tech", Role::Technician, &[])), Scope::All);
@@ -277,9 +303,8 @@ fn user_scope_follows_the_role() {
     );
 }
 
-#[test]
-fn changing_the_password_revokes_every_session() {
-    let w = world();
+fn changing_the_password_revokes_every_session(db: &TestDb) {
+    let w = world(db);
     let u = w.user("bob", Role::Technician, &[]);
     w.session(&u, "s1", NOW);
     w.session(&u, "s2", NOW);
@@ -304,9 +329,8 @@ fn changing_the_password_revokes_every_session() {
     ));
 }
 
-#[test]
-fn disabling_a_user_revokes_its_sessions_and_tokens() {
-    let w = world();
+fn disabling_a_user_revokes_its_sessions_and_tokens(db: &TestDb) {
+    let w = world(db);
     let u = w.user("carol", Role::Technician, &[]);
     w.session(&u, "s1", NOW);
     w.store
@@ -358,9 +382,8 @@ fn disabling_a_user_revokes_its_sessions_and_tokens() {
     );
 }
 
-#[test]
-fn the_last_provider_admin_cannot_be_disabled_or_demoted() {
-    let w = world();
+fn the_last_provider_admin_cannot_be_disabled_or_demoted(db: &TestDb) {
+    let w = world(db);
     assert!(matches!(
         w.store
             .disable_user(&actor(), &Scope::All, w.admin.id, t(NOW)),
@@ -383,9 +406,8 @@ fn the_last_provider_admin_cannot_be_disabled_or_demoted() {
         .unwrap();
 }
 
-#[test]
-fn changing_access_revokes_sessions_and_tokens() {
-    let w = world();
+fn changing_access_revokes_sessions_and_tokens(db: &TestDb) {
+    let w = world(db);
     let u = w.user("dave", Role::Technician, &[]);
     w.session(&u, "s1", NOW);
     w.store
@@ -422,9 +444,8 @@ fn changing_access_revokes_sessions_and_tokens() {
     );
 }
 
-#[test]
-fn mfa_and_recovery_codes_are_single_use() {
-    let w = world();
+fn mfa_and_recovery_codes_are_single_use(db: &TestDb) {
+    let w = world(db);
     let u = w.user("erin", Role::Technician, &[]);
     let scope = Scope::All;
     assert!(matches!(
@@ -494,9 +515,8 @@ fn mfa_and_recovery_codes_are_single_use() {
     assert!(!got.mfa_enabled && got.mfa_secret.is_none());
 }
 
-#[test]
-fn mfa_policy_defaults_to_provider_admins_and_can_be_changed() {
-    let w = world();
+fn mfa_policy_defaults_to_provider_admins_and_can_be_changed(db: &TestDb) {
+    let w = world(db);
     for role in Role::EVERY {
         assert_eq!(
             w.store.mfa_required(role).unwrap(),
@@ -511,9 +531,8 @@ fn mfa_policy_defaults_to_provider_admins_and_can_be_changed() {
     assert!(!w.store.mfa_required(Role::Auditor).unwrap());
 }
 
-#[test]
-fn sessions_expire_when_idle_and_at_their_absolute_limit() {
-    let w = world();
+fn sessions_expire_when_idle_and_at_their_absolute_limit(db: &TestDb) {
+    let w = world(db);
     let u = w.user("frank", Role::Auditor, &[]);
     let s = w.session(&u, "s1", NOW);
     assert_eq!(s.idle_expires_at, t("2026-03-01T12:30:00Z"));
@@ -571,9 +590,8 @@ fn sessions_expire_when_idle_and_at_their_absolute_limit() {
     assert!(w.store.session_by_hash(&sha("unknown")).unwrap().is_none());
 }
 
-#[test]
-fn revoked_sessions_are_not_valid() {
-    let w = world();
+fn revoked_sessions_are_not_valid(db: &TestDb) {
+    let w = world(db);
     let u = w.user("gina", Role::Auditor, &[]);
     let s1 = w.session(&u, "s1", NOW);
     w.session(&u, "s2", NOW);
@@ -609,9 +627,8 @@ fn revoked_sessions_are_not_valid() {
     assert!(!w.valid("s3", NOW));
 }
 
-#[test]
-fn a_session_can_pass_mfa_later() {
-    let w = world();
+fn a_session_can_pass_mfa_later(db: &TestDb) {
+    let w = world(db);
     let u = w.user("hank", Role::Auditor, &[]);
     let s = w
         .store
@@ -649,9 +666,8 @@ fn a_session_can_pass_mfa_later() {
     ));
 }
 
-#[test]
-fn bad_sessions_are_refused() {
-    let w = world();
+fn bad_sessions_are_refused(db: &TestDb) {
+    let w = world(db);
     let base = NewSession {
         id_hash: sha("s"),
         user_id: w.admin.id,
@@ -694,9 +710,8 @@ fn bad_sessions_are_refused() {
     assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
 }
 
-#[test]
-fn throttling_counts_only_failures_inside_the_window() {
-    let w = world();
+fn throttling_counts_only_failures_inside_the_window(db: &TestDb) {
+    let w = world(db);
     let s = &w.store;
     let at = |m: i64| t(NOW) + TimeDelta::minutes(m);
     s.record_login_attempt("Ivy", false, Some("198.51.100.7"), at(-10))
@@ -735,20 +750,17 @@ fn throttling_counts_only_failures_inside_the_window() {
     );
 }
 
-#[test]
-fn ten_failures_block_for_five_minutes_and_survive_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("assay.db");
+fn ten_failures_block_for_five_minutes_and_survive_a_restart(db: &TestDb) {
     let start = t(NOW);
     {
-        let store = SqlStore::open(&path).unwrap();
+        let store = db.open();
         for i in 0..10 {
             store
                 .record_login_attempt("judy", false, None, start + TimeDelta::seconds(i * 10))
                 .unwrap();
         }
     }
-    let store = SqlStore::open(&path).unwrap();
+    let store = db.open();
     let window = TimeDelta::seconds(assay_core::access::LOGIN_THROTTLE_WINDOW_SECS);
     let max = assay_core::access::LOGIN_THROTTLE_MAX_FAILURES;
     let now = start + TimeDelta::minutes(2);
@@ -766,9 +778,8 @@ fn ten_failures_block_for_five_minutes_and_survive_a_restart() {
     assert_eq!((f.count, f.oldest), (10, Some(start)));
 }
 
-#[test]
-fn tokens_keep_their_orgs_and_never_reach_further_than_their_owner() {
-    let w = world();
+fn tokens_keep_their_orgs_and_never_reach_further_than_their_owner(db: &TestDb) {
+    let w = world(db);
     let tech = w.user("kim", Role::Technician, &[w.alpha.id, w.beta.id]);
     let tok = w
         .store
@@ -902,9 +913,8 @@ fn tokens_keep_their_orgs_and_never_reach_further_than_their_owner() {
     ));
 }
 
-#[test]
-fn client_tokens_stay_in_their_org() {
-    let w = world();
+fn client_tokens_stay_in_their_org(db: &TestDb) {
+    let w = world(db);
     let ca = w.user("lee", Role::ClientAdmin, &[w.alpha.id]);
     let tok = w
         .store
@@ -928,9 +938,8 @@ fn client_tokens_stay_in_their_org() {
     assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
 }
 
-#[test]
-fn every_change_is_audited_without_any_credential() {
-    let w = world();
+fn every_change_is_audited_without_any_credential(db: &TestDb) {
+    let w = world(db);
     let u = w.user("mia", Role::ClientAdmin, &[w.alpha.id]);
     let before = w.actions().len();
     let scope = Scope::All;
@@ -1054,9 +1063,8 @@ fn every_change_is_audited_without_any_credential() {
     }
 }
 
-#[test]
-fn debug_output_leaves_credentials_out() {
-    let w = world();
+fn debug_output_leaves_credentials_out(db: &TestDb) {
+    let w = world(db);
     let u = w.user("ned", Role::Technician, &[]);
     w.store
         .set_mfa(
@@ -1094,9 +1102,8 @@ fn debug_output_leaves_credentials_out() {
     }
 }
 
-#[test]
-fn pruning_drops_old_attempts_and_dead_sessions() {
-    let w = world();
+fn pruning_drops_old_attempts_and_dead_sessions(db: &TestDb) {
+    let w = world(db);
     let u = w.user("olga", Role::Auditor, &[]);
     w.session(&u, "old", "2026-01-01T00:00:00Z");
     w.session(&u, "live", NOW);

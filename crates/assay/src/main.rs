@@ -5,6 +5,7 @@ mod admin;
 mod bench;
 mod demo;
 mod evaluate;
+mod migrate;
 mod osquery;
 mod output;
 mod records;
@@ -13,7 +14,7 @@ mod users;
 
 use anyhow::{Context, Result, anyhow, bail};
 use assay_core::catalogue::Catalogue;
-use assay_store::{Actor, Scope, SqlStore, Store};
+use assay_store::{Actor, Scope, SqlStore, Store, redact_url};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -26,7 +27,9 @@ use std::path::{Path, PathBuf};
 #[derive(Parser)]
 #[command(name = "assay", version, propagate_version = true)]
 struct Cli {
-    /// Database to use: a path or `sqlite://PATH` for the embedded database.
+    /// Database to use: a path or `sqlite://PATH` for the embedded database,
+    /// or `postgres://USER:PASSWORD@HOST:PORT/DATABASE` for a PostgreSQL
+    /// database that several `assay serve` nodes can share.
     #[arg(
         long,
         env = "ASSAY_DATABASE_URL",
@@ -87,6 +90,9 @@ enum Command {
     /// osquery agents: enroll secrets per organisation, enrolled nodes.
     #[command(subcommand)]
     Osquery(osquery::OsqueryCommand),
+    /// Copy a whole installation to another database (SQLite to PostgreSQL
+    /// or back), with a progress bar, then check row counts and the audit chain.
+    MigrateData(migrate::MigrateDataArgs),
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -131,17 +137,11 @@ fn load_catalogue(dir: Option<&Path>) -> Result<Catalogue> {
 }
 
 fn open_store(url: &str) -> Result<Box<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        bail!(
-            "PostgreSQL is not supported by this build yet; use the embedded database (sqlite://PATH)"
-        );
+    if url.trim().is_empty() || url == "sqlite://" || url == "sqlite:" {
+        bail!("--database-url names no database");
     }
-    let path = PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url));
-    if path.as_os_str().is_empty() {
-        bail!("--database-url names no file");
-    }
-    let store = SqlStore::open(&path)
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    let store = SqlStore::open_url(url)
+        .with_context(|| format!("cannot open the database {}", redact_url(url)))?;
     Ok(Box::new(store))
 }
 
@@ -181,6 +181,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import(a) if a.template => return records::print_template(a),
         _ => {}
     }
+    if let Command::MigrateData(a) = cli.command {
+        return migrate::run(a);
+    }
     if let Command::Bench(a) = cli.command {
         return bench::run(a, cli.now.unwrap_or_else(Utc::now));
     }
@@ -204,6 +207,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Serve(a) => serve::run(ctx, a),
         Command::User(c) => users::run(&ctx, c),
         Command::Osquery(c) => osquery::run(&ctx, c),
-        Command::Kinds(_) | Command::Frameworks(_) | Command::Bench(_) => Ok(()),
+        Command::Kinds(_)
+        | Command::Frameworks(_)
+        | Command::Bench(_)
+        | Command::MigrateData(_) => Ok(()),
     }
 }

@@ -113,3 +113,12 @@ CREATE TABLE audit_head (
     seq  BIGINT NOT NULL,
     hash TEXT COLLATE "C" NOT NULL
 );
+
+-- The head exists from the start, at the genesis hash (audit::GENESIS) and
+-- seq 0, which is what an empty log verifies to. Writers serialise by
+-- locking this row (SELECT ... FOR UPDATE); were it absent, the first
+-- writers on several nodes would lock nothing, all take seq 1, and all but
+-- one fail on audit_log's primary key. (SQLite needs no seed: its writers
+-- are serialised by the database lock.)
+INSERT INTO audit_head (id, seq, hash)
+VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');

@@ -4,6 +4,7 @@
 //! secret.
 
 use super::convert::{check_hash, opt_time, parse_time_col, parse_uuid_col, truncate, ts};
+use super::db::{Db, DbRow, params};
 use super::{ORG_SELECT, SqlStore, append_audit, org_row};
 use crate::accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
@@ -13,7 +14,6 @@ use crate::{Actor, Result, Scope, StoreError};
 use assay_core::access::{OrgAccess, Role, org_access};
 use assay_core::org::Organisation;
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
-use super::db::{Db, DbRow, params};
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -87,12 +87,7 @@ fn listed(access: OrgAccess) -> Vec<Uuid> {
 }
 
 /// Validates a role and organisations given by a caller with `scope`.
-fn granted_access(
-    conn: &dyn Db,
-    scope: &Scope,
-    role: Role,
-    orgs: &[Uuid],
-) -> Result<Vec<Uuid>> {
+fn granted_access(conn: &dyn Db, scope: &Scope, role: Role, orgs: &[Uuid]) -> Result<Vec<Uuid>> {
     if let Some(o) = orgs.iter().find(|o| !scope.allows(**o)) {
         return Err(StoreError::NotFound(format!("organisation {o}")));
     }
@@ -150,12 +145,11 @@ fn with_orgs(conn: &dyn Db, mut u: User) -> Result<User> {
 
 /// The user, if it exists and is visible in `scope`.
 fn find_user(conn: &dyn Db, scope: &Scope, id: Uuid) -> Result<Option<User>> {
-    let found = conn
-        .query_row(
-            &format!("{USER_SELECT} WHERE id = ?1"),
-            params![id.to_string()],
-            user_row,
-        )?;
+    let found = conn.query_row(
+        &format!("{USER_SELECT} WHERE id = ?1"),
+        params![id.to_string()],
+        user_row,
+    )?;
     Ok(match found {
         Some(u) => Some(with_orgs(conn, u)?).filter(|u| u.visible_in(scope)),
         None => None,
@@ -241,20 +235,20 @@ fn keep_an_admin(tx: &dyn Db, u: &User) -> Result<()> {
 
 /// Revokes the user's sessions that are still live; how many.
 fn revoke_sessions(tx: &dyn Db, user: Uuid, now: DateTime<Utc>) -> Result<usize> {
-    Ok(tx.execute(
+    tx.execute(
         "UPDATE sessions SET revoked_at = ?1
          WHERE user_id = ?2 AND revoked_at IS NULL AND idle_expires_at > ?1 AND absolute_expires_at > ?1",
         params![ts(now), user.to_string()],
-    )?)
+    )
 }
 
 /// Revokes the user's API tokens that are still live; how many.
 fn revoke_tokens(tx: &dyn Db, user: Uuid, now: DateTime<Utc>) -> Result<usize> {
-    Ok(tx.execute(
+    tx.execute(
         "UPDATE api_tokens SET revoked_at = ?1
          WHERE user_id = ?2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)",
         params![ts(now), user.to_string()],
-    )?)
+    )
 }
 
 fn mfa_json(u: &User) -> Json {
@@ -429,12 +423,11 @@ impl AccountStore for SqlStore {
         let conn = self.conn()?;
         let tx = conn.transaction()?;
         let orgs = granted_access(&tx, scope, new.role, &new.orgs)?;
-        let taken: Option<String> = tx
-            .query_row(
-                "SELECT username FROM users WHERE username = ?1",
-                params![&new.username],
-                |r| r.get(0),
-            )?;
+        let taken: Option<String> = tx.query_row(
+            "SELECT username FROM users WHERE username = ?1",
+            params![&new.username],
+            |r| r.get(0),
+        )?;
         if let Some(existing) = taken {
             return Err(StoreError::Conflict(format!(
                 "user '{existing}' already exists"
@@ -485,12 +478,11 @@ impl AccountStore for SqlStore {
 
     fn user_by_username(&self, scope: &Scope, username: &str) -> Result<User> {
         let conn = self.reader()?;
-        let found = conn
-            .query_row(
-                &format!("{USER_SELECT} WHERE username = ?1"),
-                params![username.trim()],
-                user_row,
-            )?;
+        let found = conn.query_row(
+            &format!("{USER_SELECT} WHERE username = ?1"),
+            params![username.trim()],
+            user_row,
+        )?;
         match found {
             Some(u) => Some(with_orgs(&conn, u)?).filter(|u| u.visible_in(scope)),
             None => None,
@@ -800,12 +792,11 @@ impl AccountStore for SqlStore {
 
     fn mfa_required(&self, role: Role) -> Result<bool> {
         let conn = self.reader()?;
-        let stored: Option<bool> = conn
-            .query_row(
-                "SELECT required FROM mfa_policy WHERE role = ?1",
-                params![role.as_str()],
-                |r| r.get(0),
-            )?;
+        let stored: Option<bool> = conn.query_row(
+            "SELECT required FROM mfa_policy WHERE role = ?1",
+            params![role.as_str()],
+            |r| r.get(0),
+        )?;
         Ok(stored.unwrap_or(role.requires_mfa_by_default()))
     }
 

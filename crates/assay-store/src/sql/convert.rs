@@ -1,10 +1,10 @@
 //! Conversions between field values and stored columns: dates and times are
 //! stored as ISO 8601 text (so they sort), booleans as 0/1, lists as JSON.
 
+use super::db::{Arg, ValueRef};
 use crate::{Result, StoreError};
 use assay_core::value::{ColumnType, Value, format_timestamp, parse_date, parse_timestamp};
 use chrono::{DateTime, Utc};
-use super::db::{Arg, ValueRef};
 use std::borrow::Cow;
 use uuid::Uuid;
 
@@ -55,9 +55,9 @@ pub fn to_sql(v: &Value) -> Arg<'_> {
         Value::Bool(b) => Arg::Int(i64::from(*b)),
         Value::Date(d) => Arg::Text(Cow::Owned(d.format("%Y-%m-%d").to_string())),
         Value::Time(t) => Arg::Text(Cow::Owned(format_timestamp(t))),
-        Value::List(items) => {
-            Arg::Text(Cow::Owned(serde_json::Value::from(items.clone()).to_string()))
-        }
+        Value::List(items) => Arg::Text(Cow::Owned(
+            serde_json::Value::from(items.clone()).to_string(),
+        )),
     }
 }
 

@@ -33,6 +33,19 @@ impl Dialect {
         }
     }
 
+    /// The statement that opens a transaction that will write. SQLite's
+    /// plain `BEGIN` takes the write lock only at the first write, and a
+    /// transaction that has read by then cannot wait for it: when another
+    /// connection (another store on the same file) wrote meanwhile, it fails
+    /// at once with "database is locked" instead of honouring the busy
+    /// timeout. `BEGIN IMMEDIATE` takes the write lock first, waiting for it.
+    fn begin_write(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        }
+    }
+
     /// The statement that opens a read-only snapshot.
     fn begin_snapshot(self) -> &'static str {
         match self {
@@ -286,7 +299,7 @@ impl<'c> dyn Db + 'c {
     /// Opens a transaction: committed by [`Tx::commit`], rolled back if
     /// dropped first.
     pub fn transaction(&self) -> Result<Tx<'_, 'c>> {
-        self.batch("BEGIN")?;
+        self.batch(self.dialect().begin_write())?;
         Ok(Tx {
             db: self,
             open: true,

@@ -4,12 +4,16 @@
 
 mod accounts;
 mod convert;
+mod copy;
 pub(crate) mod db;
 mod osquery;
 mod pool;
 mod postgres;
 mod records;
 mod sqlite;
+
+pub use copy::CopyReport;
+pub use postgres::redact as redact_url;
 
 use crate::audit::{self, ChainBreak, GENESIS};
 use crate::{
@@ -38,9 +42,15 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_core.sql")),
-    (2, include_str!("../../migrations/postgres/0002_records.sql")),
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_records.sql"),
+    ),
     (3, include_str!("../../migrations/postgres/0003_auth.sql")),
-    (4, include_str!("../../migrations/postgres/0004_osquery.sql")),
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_osquery.sql"),
+    ),
 ];
 
 /// Where a store's connections come from.
@@ -64,7 +74,9 @@ impl SqlStore {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             SqlStore::connect(url)
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"));
             SqlStore::open(std::path::Path::new(path.unwrap_or(url)))
         }
     }
@@ -97,7 +109,9 @@ impl SqlStore {
         let migrations = match tx.dialect() {
             Dialect::Sqlite => SQLITE_MIGRATIONS,
             Dialect::Postgres => {
-                tx.query_one("SELECT pg_advisory_xact_lock(7469157)", params![], |_| Ok(()))?;
+                tx.query_one("SELECT pg_advisory_xact_lock(7469157)", params![], |_| {
+                    Ok(())
+                })?;
                 POSTGRES_MIGRATIONS
             }
         };
@@ -122,6 +136,12 @@ impl SqlStore {
                 params![version, format_timestamp(&Utc::now())],
             )?;
         }
+        // The chain's head exists from the start, so that the first writers
+        // have a row to lock.
+        tx.execute(
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?1) ON CONFLICT (id) DO NOTHING",
+            params![GENESIS],
+        )?;
         if !tx.exists("SELECT 1 FROM tiers", params![])? {
             for t in default_tiers() {
                 tx.execute(
@@ -142,7 +162,11 @@ impl SqlStore {
     fn verify_chain(&self) -> Result<std::result::Result<i64, ChainBreak>> {
         let conn = self.reader()?;
         let tx = conn.snapshot()?;
-        let entries = tx.query(&format!("{AUDIT_SELECT} ORDER BY seq"), params![], audit_row)?;
+        let entries = tx.query(
+            &format!("{AUDIT_SELECT} ORDER BY seq"),
+            params![],
+            audit_row,
+        )?;
         let head: Option<(i64, String)> = tx.query_row(
             "SELECT seq, hash FROM audit_head WHERE id = 1",
             params![],
@@ -321,12 +345,12 @@ fn insert_org(tx: &dyn Db, actor: &Actor, new: NewOrg) -> Result<Organisation> {
             new.slug
         )));
     }
-    if let Some(t) = &new.tier {
-        if !tx.exists("SELECT 1 FROM tiers WHERE name = ?1", params![t])? {
-            return Err(StoreError::Invalid(format!(
-                "unknown service tier '{t}' (see `assay tier list`)"
-            )));
-        }
+    if let Some(t) = &new.tier
+        && !tx.exists("SELECT 1 FROM tiers WHERE name = ?1", params![t])?
+    {
+        return Err(StoreError::Invalid(format!(
+            "unknown service tier '{t}' (see `assay tier list`)"
+        )));
     }
     if tx.exists(
         "SELECT 1 FROM organisations WHERE slug = ?1",
@@ -432,9 +456,13 @@ impl Store for SqlStore {
 
     fn org_by_slug(&self, scope: &Scope, slug: &str) -> Result<Organisation> {
         let conn = self.reader()?;
-        conn.query_row(&format!("{ORG_SELECT} WHERE slug = ?1"), params![slug], org_row)?
-            .filter(|o| scope.allows(o.id))
-            .ok_or_else(|| StoreError::NotFound(format!("organisation '{slug}'")))
+        conn.query_row(
+            &format!("{ORG_SELECT} WHERE slug = ?1"),
+            params![slug],
+            org_row,
+        )?
+        .filter(|o| scope.allows(o.id))
+        .ok_or_else(|| StoreError::NotFound(format!("organisation '{slug}'")))
     }
 
     fn list_tiers(&self) -> Result<Vec<Tier>> {

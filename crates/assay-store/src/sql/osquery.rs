@@ -2,6 +2,7 @@
 //! transaction agent reports are applied through.
 
 use super::convert::{check_hash, opt_time, parse_time_col, parse_uuid_col, truncate, ts};
+use super::db::{Db, DbRow, params};
 use super::{SqlStore, append_audit, check_org, records};
 use crate::osquery::{
     EnrollSecret, LiveAnswer, LiveQuery, LiveTarget, NewEnrollSecret, NewNode, OsqueryNode,
@@ -10,7 +11,6 @@ use crate::osquery::{
 use crate::{Actor, ImportMode, Result, Scope, StoreError};
 use assay_core::records::{RecordKind, Row};
 use chrono::{DateTime, Utc};
-use super::db::{Db, DbRow, params};
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
@@ -276,7 +276,9 @@ impl OsqueryStore for SqlStore {
             &*self.reader()?,
             scope,
             org,
-            &format!("{SECRET_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR org_id = ?1) ORDER BY created_at, id"),
+            &format!(
+                "{SECRET_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR org_id = ?1) ORDER BY created_at, id"
+            ),
             secret_row,
         )?;
         Ok(rows
@@ -598,22 +600,21 @@ impl OsqueryStore for SqlStore {
 
     fn live_query(&self, scope: &Scope, id: Uuid) -> Result<(LiveQuery, Vec<LiveTarget>)> {
         let conn = self.reader()?;
-        let q = conn
-            .query_row(
-                "SELECT id, org_id, sql, created_by, created_at, expires_at
+        let q = conn.query_row(
+            "SELECT id, org_id, sql, created_by, created_at, expires_at
                  FROM osquery_live_queries WHERE id = ?1",
-                params![id.to_string()],
-                |r| {
-                    Ok((
-                        r.get::<String>(0)?,
-                        r.get::<String>(1)?,
-                        r.get::<String>(2)?,
-                        r.get::<String>(3)?,
-                        r.get::<String>(4)?,
-                        r.get::<String>(5)?,
-                    ))
-                },
-            )?;
+            params![id.to_string()],
+            |r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<String>(4)?,
+                    r.get::<String>(5)?,
+                ))
+            },
+        )?;
         let not_found = || StoreError::NotFound(format!("live query {id}"));
         let (qid, org, sql, by, at, expires) = q.ok_or_else(not_found)?;
         let query = LiveQuery {

@@ -1,9 +1,9 @@
 //! Reading and writing records of any kind, driven by the kind's field list.
 
 use super::convert::{from_sql, to_sql};
+use super::db::{Db, DbRow, ToArg, params};
 use crate::{ImportMode, Result, StoreError};
 use assay_core::records::{RecordKind, Row};
-use super::db::{Db, DbRow, ToArg, params};
 use uuid::Uuid;
 
 /// The kind's columns, quoted: some field names (`left`) are reserved
@@ -178,12 +178,7 @@ pub fn find(
 
 /// Rows whose id starts with `prefix`, in id order (a range scan of the
 /// primary key).
-pub fn with_prefix(
-    conn: &dyn Db,
-    org: Uuid,
-    kind: RecordKind,
-    prefix: &str,
-) -> Result<Vec<Row>> {
+pub fn with_prefix(conn: &dyn Db, org: Uuid, kind: RecordKind, prefix: &str) -> Result<Vec<Row>> {
     let sql = format!(
         "SELECT id, {} FROM {} WHERE org_id = ?1 AND id >= ?2 AND id < ?3 ORDER BY id",
         columns(kind),
@@ -191,12 +186,7 @@ pub fn with_prefix(
     );
     // U+10FFFF sorts after every other character in UTF-8 byte order.
     let upper = format!("{prefix}\u{10FFFF}");
-    query_rows(
-        conn,
-        kind,
-        &sql,
-        params![org.to_string(), prefix, upper],
-    )
+    query_rows(conn, kind, &sql, params![org.to_string(), prefix, upper])
 }
 
 fn query_rows(

@@ -134,10 +134,7 @@ impl<G: Deref<Target = Connection>> Db for SqliteDb<G> {
         let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
         let mut rows = stmt.query(params_from_iter(params.iter().map(|p| Bound(*p))))?;
         while let Some(row) = rows.next()? {
-            f(&SqliteRow {
-                row,
-                names: &names,
-            })?;
+            f(&SqliteRow { row, names: &names })?;
         }
         Ok(())
     }
@@ -179,7 +176,10 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         let unique = matches!(
             e.sqlite_error().map(|s| s.extended_code),
-            Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+            Some(
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            )
         );
         if unique {
             StoreError::Unique(e.to_string())

@@ -1,0 +1,51 @@
+//! Shared by the store's conformance suites: every test is written once,
+//! taking a [`TestDb`], and [`on_both_backends!`] runs it on SQLite and on
+//! PostgreSQL (`ASSAY_TEST_PG_URL` must name a server; see
+//! `assay_store::testing`).
+
+#![allow(dead_code)]
+
+use assay_store::testing::{Backend, TestDb};
+
+/// For each test function `name(db: &TestDb)`, a module `name` holding the
+/// tests `name::sqlite` and `name::postgres`, each on a fresh database.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(&::assay_store::testing::TestDb::sqlite());
+                }
+
+                #[test]
+                fn postgres() {
+                    super::$name(&::assay_store::testing::TestDb::postgres());
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_backends;
+
+/// Runs one statement on the database behind the store's back, as an
+/// attacker with database access would; the rows changed, or the
+/// database's refusal.
+pub fn raw_execute(db: &TestDb, sql: &str) -> Result<u64, String> {
+    match db.backend() {
+        Backend::Sqlite => {
+            let conn = rusqlite::Connection::open(db.url()).expect("open the SQLite file");
+            conn.execute(sql, [])
+                .map(|n| n as u64)
+                .map_err(|e| e.to_string())
+        }
+        Backend::Postgres => {
+            let mut client = postgres::Client::connect(db.url(), postgres::NoTls)
+                .expect("connect to the test database");
+            client.execute(sql, &[]).map_err(|e| match e.as_db_error() {
+                Some(db) => db.message().to_string(),
+                None => e.to_string(),
+            })
+        }
+    }
+}

@@ -232,6 +232,7 @@ pub fn run(
             &frameworks,
             None,
             opts.now,
+            None,
             &|done, total| progress("evaluate", done, total),
         )?)
     })?;
@@ -257,6 +258,7 @@ pub fn run(
                     &frameworks,
                     Some(&[org]),
                     now,
+                    None,
                     &|_, _| {},
                 )?)
             })?

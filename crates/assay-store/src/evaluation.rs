@@ -154,7 +154,9 @@ fn evaluate_all(
 
 /// Evaluates `targets` (all organisations in scope when `None`) against
 /// `frameworks` as of `now`, stores the run and returns it. `progress` is
-/// called after each organisation with (done, total).
+/// called after each organisation with (done, total). A run made for a
+/// background job names it in `job`.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     store: &dyn Store,
     scope: &Scope,
@@ -162,6 +164,7 @@ pub fn run(
     frameworks: &[&Framework],
     targets: Option<&[Uuid]>,
     now: DateTime<Utc>,
+    job: Option<Uuid>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RunOutput> {
     let started_at = Utc::now();
@@ -207,6 +210,7 @@ pub fn run(
         started_at,
         finished_at: Utc::now(),
         actor: actor.name.clone(),
+        job_id: job,
     };
     let flat: Vec<(Uuid, FrameworkResult)> = results
         .iter()

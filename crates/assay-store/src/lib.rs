@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod evaluation;
+pub mod jobs;
 pub mod osquery;
 mod sql;
 pub mod testing;
@@ -18,6 +19,7 @@ pub mod testing;
 pub use accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
 };
+pub use jobs::JobStore;
 pub use osquery::OsqueryStore;
 pub use sql::db::Dialect;
 pub use sql::{CopyReport, SqlStore, redact_url};
@@ -129,6 +131,9 @@ pub struct RunInfo {
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub actor: String,
+    /// The background job the run was made for, if any: a job saves at
+    /// most one run, however many nodes attempt it.
+    pub job_id: Option<Uuid>,
 }
 
 /// An entry of the audit log.
@@ -157,8 +162,8 @@ pub struct StoredResult {
 
 /// The storage interface. All methods are synchronous; a server calls them
 /// from a blocking thread. Accounts and credentials are in [`AccountStore`],
-/// osquery agents in [`OsqueryStore`].
-pub trait Store: AccountStore + OsqueryStore + Send + Sync {
+/// osquery agents in [`OsqueryStore`], background jobs in [`JobStore`].
+pub trait Store: AccountStore + OsqueryStore + JobStore + Send + Sync {
     // Organisations and tiers.
     /// Creates organisations with their parameter overrides, all in one
     /// transaction: if any is refused, none is created.

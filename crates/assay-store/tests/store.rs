@@ -321,6 +321,7 @@ fn run_at(at: &str) -> RunInfo {
         started_at: Utc::now(),
         finished_at: Utc::now(),
         actor: "test".into(),
+        job_id: None,
     }
 }
 

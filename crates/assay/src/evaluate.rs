@@ -78,6 +78,7 @@ pub fn run(ctx: &Ctx, a: EvaluateArgs) -> Result<()> {
                 &frameworks,
                 ids.as_deref(),
                 ctx.now,
+                None,
                 &|done, _| bar.set_position(done as u64),
             )?;
             bar.finish_and_clear();

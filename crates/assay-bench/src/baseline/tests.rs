@@ -585,6 +585,7 @@ fn baseline_agrees_with_the_engine_on_the_demo() {
         &frameworks,
         None,
         now,
+        None,
         &|_, _| {},
     )
     .expect("evaluation");

@@ -169,6 +169,7 @@ pub async fn evaluate(
                 &frameworks,
                 targets.as_deref(),
                 Utc::now(),
+                None,
                 &|_, _| {},
             )?)
         })

@@ -6,6 +6,7 @@ mod accounts;
 mod convert;
 mod copy;
 pub(crate) mod db;
+mod jobs;
 mod osquery;
 mod pool;
 mod postgres;
@@ -39,6 +40,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_records.sql")),
     (3, include_str!("../../migrations/sqlite/0003_auth.sql")),
     (4, include_str!("../../migrations/sqlite/0004_osquery.sql")),
+    (5, include_str!("../../migrations/sqlite/0005_jobs.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_core.sql")),
@@ -51,6 +53,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../migrations/postgres/0004_osquery.sql"),
     ),
+    (5, include_str!("../../migrations/postgres/0005_jobs.sql")),
 ];
 
 /// Where a store's connections come from.
@@ -876,13 +879,15 @@ impl Store for SqlStore {
         let tx = conn.transaction()?;
         let evaluated_at = format_timestamp(&run.evaluated_at);
         tx.execute(
-            "INSERT INTO eval_runs (id, evaluated_at, started_at, finished_at, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO eval_runs (id, evaluated_at, started_at, finished_at, actor, job_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 run.id.to_string(),
                 evaluated_at,
                 format_timestamp(&run.started_at),
                 format_timestamp(&run.finished_at),
-                run.actor
+                run.actor,
+                run.job_id.map(|j| j.to_string())
             ],
         )?;
         for (org, r) in results {
@@ -947,7 +952,7 @@ impl Store for SqlStore {
     fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>> {
         let conn = self.reader()?;
         conn.query(
-            "SELECT id, evaluated_at, started_at, finished_at, actor FROM eval_runs
+            "SELECT id, evaluated_at, started_at, finished_at, actor, job_id FROM eval_runs
              ORDER BY evaluated_at DESC, id DESC LIMIT ?1",
             params![limit as i64],
             |r| {
@@ -959,6 +964,11 @@ impl Store for SqlStore {
                     started_at: parse_time_col(&st)?,
                     finished_at: parse_time_col(&fi)?,
                     actor: r.get(4)?,
+                    job_id: r
+                        .get::<Option<String>>(5)?
+                        .as_deref()
+                        .map(parse_uuid_col)
+                        .transpose()?,
                 })
             },
         )

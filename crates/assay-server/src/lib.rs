@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod osquery;
 pub mod principal;
 pub mod session;
+pub mod worker;
 
 pub use app::{AppState, router};
 pub use config::ServerConfig;

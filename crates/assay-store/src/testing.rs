@@ -88,6 +88,29 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("cannot open the test database: {e}"))
     }
 
+    /// Runs one statement behind the store's back, as someone with access
+    /// to the database could; the rows changed, or the database's refusal.
+    pub fn execute_raw(&self, sql: &str) -> std::result::Result<u64, String> {
+        match &self.cleanup {
+            Cleanup::Dir(_) => {
+                let conn = rusqlite::Connection::open(&self.url).map_err(|e| e.to_string())?;
+                conn.busy_timeout(std::time::Duration::from_secs(10))
+                    .map_err(|e| e.to_string())?;
+                conn.execute(sql, [])
+                    .map(|n| n as u64)
+                    .map_err(|e| e.to_string())
+            }
+            Cleanup::Database { .. } => {
+                let mut client = postgres::Client::connect(&self.url, postgres::NoTls)
+                    .map_err(|e| e.to_string())?;
+                client.execute(sql, &[]).map_err(|e| match e.as_db_error() {
+                    Some(db) => db.message().to_string(),
+                    None => e.to_string(),
+                })
+            }
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.cleanup {
             Cleanup::Dir(_) => Backend::Sqlite,

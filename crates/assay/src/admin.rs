@@ -499,9 +499,64 @@ pub fn runs(ctx: &Ctx, a: RunsArgs) -> Result<()> {
                 format_timestamp(&r.evaluated_at),
                 format!("{} ms", (r.finished_at - r.started_at).num_milliseconds()),
                 r.actor,
+                r.job_id.map(|j| j.to_string()).unwrap_or_default(),
             ]
         })
         .collect();
-    table(&["RUN", "EVALUATED AS OF", "TOOK", "BY"], &rows);
+    table(&["RUN", "EVALUATED AS OF", "TOOK", "BY", "JOB"], &rows);
+    Ok(())
+}
+
+/// List background jobs (scheduled evaluations, retention), newest first:
+/// which node holds or finished each, after how many attempts.
+#[derive(Args)]
+pub struct JobsArgs {
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn jobs(ctx: &Ctx, a: JobsArgs) -> Result<()> {
+    let jobs = ctx.store.list_jobs(a.limit)?;
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| format_timestamp(&t));
+    if a.json {
+        let items: Vec<serde_json::Value> = jobs
+            .iter()
+            .map(|j| {
+                json!({
+                    "id": j.id, "kind": j.kind.as_str(), "slot": j.slot,
+                    "run_at": format_timestamp(&j.run_at), "attempts": j.attempts,
+                    "claimed_by": j.claimed_by, "lease_until": time(j.lease_until),
+                    "done_at": time(j.done_at), "done_by": j.done_by,
+                    "outcome": j.outcome, "last_error": j.last_error,
+                })
+            })
+            .collect();
+        return print_json(&items);
+    }
+    let rows: Vec<Vec<String>> = jobs
+        .into_iter()
+        .map(|j| {
+            let state = match (&j.done_at, &j.claimed_by) {
+                (Some(_), _) => format!("done by {}", j.done_by.unwrap_or_default()),
+                (None, Some(node)) => format!("claimed by {node}"),
+                (None, None) => "waiting".into(),
+            };
+            vec![
+                j.id.to_string(),
+                j.kind.as_str().into(),
+                j.slot,
+                j.attempts.to_string(),
+                state,
+                j.outcome.or(j.last_error).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &["JOB", "KIND", "SLOT", "ATTEMPTS", "STATE", "OUTCOME"],
+        &rows,
+    );
     Ok(())
 }

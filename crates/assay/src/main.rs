@@ -80,6 +80,8 @@ enum Command {
     Audit(admin::AuditCommand),
     /// List stored evaluation runs.
     Runs(admin::RunsArgs),
+    /// List background jobs: scheduled evaluations and retention, and which node ran them.
+    Jobs(admin::JobsArgs),
     /// Measure load, evaluation and re-evaluation speed on a generated MSP (s, m or l).
     Bench(bench::BenchArgs),
     /// Serve the HTTP API.
@@ -204,6 +206,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Exception(c) => admin::exception(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),
         Command::Runs(a) => admin::runs(&ctx, a),
+        Command::Jobs(a) => admin::jobs(&ctx, a),
         Command::Serve(a) => serve::run(ctx, a),
         Command::User(c) => users::run(&ctx, c),
         Command::Osquery(c) => osquery::run(&ctx, c),

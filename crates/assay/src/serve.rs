@@ -2,6 +2,7 @@
 
 use crate::Ctx;
 use anyhow::{Context, Result};
+use assay_server::worker::{Worker, WorkerConfig, default_node_name};
 use assay_server::{AppState, ServerConfig};
 use clap::Args;
 use std::net::{IpAddr, SocketAddr};
@@ -9,8 +10,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Serve the JSON API under /api/v1, with /healthz and /readyz. Every
-/// setting can also come from the environment (ASSAY_…); flags win.
+/// Serve the JSON API under /api/v1, with /healthz and /readyz, and run
+/// background jobs (scheduled evaluations, retention). Several nodes may
+/// serve one PostgreSQL database. Every setting can also come from the
+/// environment (ASSAY_…); flags win.
 #[derive(Args)]
 pub struct ServeArgs {
     /// Address and port to listen on.
@@ -45,6 +48,58 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<IpAddr>,
+    /// This node's name in background-job claims (default host:pid). Several
+    /// nodes may serve one PostgreSQL database; each needs its own name.
+    #[arg(long, env = "ASSAY_NODE_NAME")]
+    node_name: Option<String>,
+    /// Evaluate every organisation this often (e.g. 15m, 1h, 1d; `off` for
+    /// never). Whichever node claims the job runs it; the run is stored once.
+    #[arg(long, env = "ASSAY_EVALUATE_EVERY", default_value = "1h", value_parser = parse_every)]
+    evaluate_every: Every,
+    /// How long a node's claim on a background job lasts unless renewed: how
+    /// soon another node takes over the job of a node that died.
+    #[arg(long, env = "ASSAY_JOB_LEASE", default_value = "60s", value_parser = parse_duration)]
+    job_lease: Duration,
+    /// How often the node looks for due background jobs.
+    #[arg(long, env = "ASSAY_JOB_POLL", default_value = "5s", value_parser = parse_duration)]
+    job_poll: Duration,
+    /// Keep login attempts, ended sessions and finished jobs this many days.
+    #[arg(long, env = "ASSAY_KEEP_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..))]
+    keep_days: u64,
+    /// Test hook: wait this long after claiming each job before working on it.
+    #[arg(long, hide = true, default_value = "0s", value_parser = parse_duration)]
+    debug_pause_after_claim: Duration,
+}
+
+/// An interval, or never.
+#[derive(Clone, Copy)]
+struct Every(Option<Duration>);
+
+fn parse_every(s: &str) -> Result<Every, String> {
+    if matches!(s.trim(), "off" | "never" | "0") {
+        return Ok(Every(None));
+    }
+    parse_duration(s).map(|d| Every(Some(d)))
+}
+
+/// `90s`, `15m`, `2h`, `1d`, or a number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration (e.g. 30s, 15m, 1h, 1d)"))?;
+    let unit_secs = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("'{s}': the unit must be s, m, h or d")),
+    };
+    Ok(Duration::from_secs(n.saturating_mul(unit_secs)))
 }
 
 pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
@@ -58,7 +113,23 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
         tls: a.tls_cert.zip(a.tls_key),
         trusted_proxies: a.trusted_proxies,
     };
-    let state = AppState::new(Arc::from(ctx.store), ctx.catalogue, config);
+    if a.job_lease < Duration::from_secs(1) {
+        anyhow::bail!("--job-lease must be at least 1s");
+    }
+    let store: Arc<dyn assay_store::Store> = Arc::from(ctx.store);
+    let worker = Worker::start(
+        Arc::clone(&store),
+        ctx.catalogue.clone(),
+        WorkerConfig {
+            node: a.node_name.unwrap_or_else(default_node_name),
+            evaluate_every: a.evaluate_every.0.filter(|d| !d.is_zero()),
+            lease: a.job_lease,
+            poll: a.job_poll.max(Duration::from_millis(100)),
+            keep: Duration::from_secs(a.keep_days * 86_400),
+            pause_after_claim: a.debug_pause_after_claim,
+        },
+    );
+    let state = AppState::new(store, ctx.catalogue, config);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let shutdown = async {
@@ -67,5 +138,6 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
         };
         assay_server::serve(state, shutdown).await
     })?;
+    worker.stop();
     Ok(())
 }

@@ -794,18 +794,13 @@ fn expired_tokens_are_refused() {
         .get("/api/v1/orgs/alpha")
         .expect(200, "before expiry");
 
-    let db = rusqlite::Connection::open(env.db()).expect("open the database");
-    db.busy_timeout(std::time::Duration::from_secs(10))
-        .expect("busy timeout");
-    let changed = db
-        .execute(
-            "UPDATE api_tokens SET expires_at = ?1 WHERE id = ?2",
-            [
-                (Utc::now() - TimeDelta::minutes(1))
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                id,
-            ],
-        )
+    let expired =
+        (Utc::now() - TimeDelta::minutes(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let changed = env
+        .database()
+        .execute_raw(&format!(
+            "UPDATE api_tokens SET expires_at = '{expired}' WHERE id = '{id}'"
+        ))
         .expect("expire the token");
     assert_eq!(changed, 1);
 

@@ -1,31 +1,34 @@
-//! End-to-end tests: the real `assay` binary on a real database file.
+//! End-to-end tests: the real `assay` binary on a real database (SQLite, or
+//! PostgreSQL with `ASSAY_TEST_BACKEND=postgres`).
 
+use assay_store::testing::{Backend, TestDb};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
+/// A throwaway database on the backend `ASSAY_TEST_BACKEND` names (SQLite
+/// by default), and a temporary directory for other files.
 struct Env {
     dir: tempfile::TempDir,
+    db: TestDb,
 }
 
 impl Env {
     fn new() -> Env {
         Env {
             dir: tempfile::tempdir().expect("temp dir"),
+            db: TestDb::new(Backend::from_env()),
         }
     }
 
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("assay.db")
+    fn url(&self) -> &str {
+        self.db.url()
     }
 
     fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_assay"))
             .args(args)
-            .env(
-                "ASSAY_DATABASE_URL",
-                format!("sqlite://{}", self.db().display()),
-            )
+            .env("ASSAY_DATABASE_URL", self.url())
             .env_remove("ASSAY_NOW")
             .output()
             .expect("run assay")
@@ -439,10 +442,9 @@ fn audit_verify_names_an_edited_entry() {
     env.ok(&["org", "add", "acme", "--name", "Acme Ltd"]);
     env.ok(&["org", "add", "beta", "--name", "Beta Ltd"]);
     assert!(env.ok(&["audit", "verify"]).contains("intact: 2 entries"));
-    let conn = rusqlite::Connection::open(env.db()).expect("open the database behind assay's back");
-    conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", [])
-        .expect("edit");
-    drop(conn);
+    env.db
+        .execute_raw("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1")
+        .expect("edit the log behind assay's back");
     let err = env.fails(&["audit", "verify"]);
     assert!(err.contains("entry 1"), "{err}");
 }
@@ -602,10 +604,7 @@ fn users_are_added_with_mfa_where_required_and_weak_passwords_refused() {
     let add = |name: &str, role: &str, password: &str| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
             .args(["user", "add", name, "--role", role])
-            .env(
-                "ASSAY_DATABASE_URL",
-                format!("sqlite://{}", env.db().display()),
-            )
+            .env("ASSAY_DATABASE_URL", env.url())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -718,10 +717,7 @@ fn https_with_a_given_certificate_sends_hsts_and_the_security_headers() {
             "--tls-key",
             path(&key),
         ])
-        .env(
-            "ASSAY_DATABASE_URL",
-            format!("sqlite://{}", env.db().display()),
-        )
+        .env("ASSAY_DATABASE_URL", env.url())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start assay serve");

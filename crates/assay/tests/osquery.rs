@@ -540,7 +540,7 @@ fn the_filesystem_loggers_results_file_imports_whole_or_not_at_all() {
     );
     let other = snapshot("pack_it-compliance_mounts", at, json!([{"path": "/"}]));
     let text = format!("{programs}\n{bitlocker}\n\n{other}\n");
-    let file = env.db().with_file_name("osqueryd.results.log");
+    let file = env.dir().join("osqueryd.results.log");
     std::fs::write(&file, &text).expect("write log");
     let path = file.to_str().expect("utf-8 path");
     let out = env.ok(&["import", "osquery-log", path, "--org", "alpha"]);

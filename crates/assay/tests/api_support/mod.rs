@@ -1,8 +1,13 @@
 //! Support for the end-to-end API suite (`tests/api.rs`): a temporary
-//! database driven through the real `assay` binary, `assay serve` as a child
+//! database (SQLite, or PostgreSQL with `ASSAY_TEST_BACKEND=postgres`)
+//! driven through the real `assay` binary, `assay serve` as a child
 //! process, a minimal blocking HTTP/1.1 client over `TcpStream`, and RFC 6238
 //! codes for MFA logins. No dependency beyond the crate's own.
 
+// Shared by several test binaries, each of which uses part of it.
+#![allow(dead_code)]
+
+use assay_store::testing::{Backend, TestDb};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -17,9 +22,11 @@ pub const PASSWORD: &str = "Correct-horse-battery-1";
 
 // The database and the command line.
 
-/// A temporary directory holding one database.
+/// A throwaway database on the backend `ASSAY_TEST_BACKEND` names
+/// (SQLite by default), and a temporary directory for other files.
 pub struct Env {
     dir: tempfile::TempDir,
+    db: TestDb,
 }
 
 /// An account made with `assay user add`, with its MFA enrolment if any.
@@ -37,25 +44,34 @@ impl Env {
     pub fn new() -> Env {
         Env {
             dir: tempfile::tempdir().expect("temp dir"),
+            db: TestDb::new(Backend::from_env()),
         }
     }
 
-    pub fn db(&self) -> PathBuf {
-        self.dir.path().join("assay.db")
+    /// The database, as `--database-url` takes it.
+    pub fn database_url(&self) -> &str {
+        self.db.url()
+    }
+
+    /// The database itself, to change behind Assay's back.
+    pub fn database(&self) -> &TestDb {
+        &self.db
+    }
+
+    /// A directory for the test's other files.
+    pub fn dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
     }
 
     fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_assay"));
-        c.env(
-            "ASSAY_DATABASE_URL",
-            format!("sqlite://{}", self.db().display()),
-        )
-        .env_remove("ASSAY_NOW")
-        .env_remove("ASSAY_LISTEN")
-        .env_remove("ASSAY_BODY_LIMIT")
-        .env_remove("ASSAY_SESSION_IDLE_SECONDS")
-        .env_remove("ASSAY_SESSION_ABSOLUTE_SECONDS")
-        .env_remove("ASSAY_FRAMEWORKS_DIR");
+        c.env("ASSAY_DATABASE_URL", self.db.url())
+            .env_remove("ASSAY_NOW")
+            .env_remove("ASSAY_LISTEN")
+            .env_remove("ASSAY_BODY_LIMIT")
+            .env_remove("ASSAY_SESSION_IDLE_SECONDS")
+            .env_remove("ASSAY_SESSION_ABSOLUTE_SECONDS")
+            .env_remove("ASSAY_FRAMEWORKS_DIR");
         c
     }
 
@@ -167,10 +183,18 @@ impl Env {
     }
 
     /// Starts `assay serve --listen 127.0.0.1:0 EXTRA…` on this database.
+    /// Scheduled evaluations are off unless EXTRA sets `--evaluate-every`,
+    /// so that a test's results change only when it says so.
     pub fn serve(&self, extra: &[&str]) -> Server {
+        let schedule: &[&str] = if extra.contains(&"--evaluate-every") {
+            &[]
+        } else {
+            &["--evaluate-every", "off"]
+        };
         let mut child = self
             .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(schedule)
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())

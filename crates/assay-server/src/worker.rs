@@ -1,0 +1,263 @@
+//! The background worker each `assay serve` node runs: it schedules the
+//! periodic jobs (every node tries; the store keeps one per slot), claims
+//! due jobs one at a time, renews its lease while it works, and records the
+//! outcome. What each job does is here; how jobs are shared between nodes
+//! is the store's ([`assay_store::jobs`]).
+
+use assay_core::catalogue::Catalogue;
+use assay_store::jobs::{Claim, JobKind};
+use assay_store::{Actor, Scope, Store, StoreError, evaluation};
+use chrono::{DateTime, TimeDelta, Utc};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How the worker behaves.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// This node's name in job claims and the audit log.
+    pub node: String,
+    /// Evaluate every organisation this often; `None` for never.
+    pub evaluate_every: Option<Duration>,
+    /// How long a claim lasts without renewal: how soon another node takes
+    /// over the job of a node that died.
+    pub lease: Duration,
+    /// How often to look for due jobs.
+    pub poll: Duration,
+    /// Login attempts, dead sessions and finished jobs are kept this long.
+    pub keep: Duration,
+    /// A pause after claiming each job, before working on it: a test hook
+    /// that makes "a node dies in the middle of a job" reproducible.
+    pub pause_after_claim: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            node: default_node_name(),
+            evaluate_every: Some(Duration::from_secs(3600)),
+            lease: Duration::from_secs(60),
+            poll: Duration::from_secs(5),
+            keep: Duration::from_secs(90 * 24 * 3600),
+            pause_after_claim: Duration::ZERO,
+        }
+    }
+}
+
+/// `host:pid`, unique among the nodes of one installation.
+pub fn default_node_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// The running worker; dropping the handle does not stop it, [`stop`] does.
+///
+/// [`stop`]: Worker::stop
+pub struct Worker {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the worker on a thread of its own (store calls block).
+    pub fn start(store: Arc<dyn Store>, catalogue: Catalogue, config: WorkerConfig) -> Worker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("assay-worker".into())
+            .spawn(move || run(store.as_ref(), &catalogue, &config, &flag))
+            .ok();
+        if thread.is_none() {
+            eprintln!("worker: cannot start a thread; background jobs will not run on this node");
+        }
+        Worker { stop, thread }
+    }
+
+    /// Stops after the job in hand, if any.
+    pub fn stop(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, stop: &AtomicBool) {
+    let lease = TimeDelta::from_std(config.lease).unwrap_or(TimeDelta::seconds(60));
+    while !stop.load(Ordering::Relaxed) {
+        let now = Utc::now();
+        if let Err(e) = schedule(store, config, now) {
+            eprintln!("worker: scheduling failed: {e}");
+        }
+        match store.claim_job(&config.node, now, lease) {
+            Ok(Some(claim)) => {
+                work(store, catalogue, config, &claim);
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => eprintln!("worker: cannot claim jobs: {e}"),
+        }
+        sleep_unless_stopped(config.poll, stop);
+    }
+}
+
+fn sleep_unless_stopped(total: Duration, stop: &AtomicBool) {
+    let step = Duration::from_millis(100);
+    let mut slept = Duration::ZERO;
+    while slept < total && !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(step);
+        slept += step;
+    }
+}
+
+/// The start of the period of length `every` that `now` falls in.
+fn slot_start(now: DateTime<Utc>, every: Duration) -> DateTime<Utc> {
+    let secs = i64::try_from(every.as_secs()).unwrap_or(i64::MAX).max(1);
+    let start = now.timestamp() - now.timestamp().rem_euclid(secs);
+    DateTime::from_timestamp(start, 0).unwrap_or(now)
+}
+
+fn schedule(
+    store: &dyn Store,
+    config: &WorkerConfig,
+    now: DateTime<Utc>,
+) -> assay_store::Result<()> {
+    if let Some(every) = config.evaluate_every {
+        let at = slot_start(now, every);
+        store.schedule_job(
+            JobKind::Evaluate,
+            &assay_core::value::format_timestamp(&at),
+            at,
+        )?;
+    }
+    let day = slot_start(now, Duration::from_secs(24 * 3600));
+    store.schedule_job(
+        JobKind::Retention,
+        &assay_core::value::format_timestamp(&day),
+        day,
+    )?;
+    Ok(())
+}
+
+/// Runs one claimed job, renewing the lease meanwhile, and records how it
+/// ended. A job whose claim was lost (this node was too slow) is left to
+/// the node that has it.
+fn work(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, claim: &Claim) {
+    let job = &claim.job;
+    eprintln!(
+        "worker: {} took job {} ({} {}, attempt {})",
+        config.node,
+        job.id,
+        job.kind.as_str(),
+        job.slot,
+        claim.attempt
+    );
+    let outcome = std::thread::scope(|s| {
+        let (done, finished) = mpsc::channel::<()>();
+        s.spawn(move || renew_until_done(store, claim, config.lease, &finished));
+        std::thread::sleep(config.pause_after_claim);
+        let outcome = perform(store, catalogue, config, claim);
+        let _ = done.send(());
+        outcome
+    });
+    match store.finish_job(claim, outcome.clone(), Utc::now()) {
+        Ok(true) => match outcome {
+            Ok(summary) => eprintln!("worker: job {} done: {summary}", job.id),
+            Err(e) => eprintln!("worker: job {} failed (will retry): {e}", job.id),
+        },
+        Ok(false) => eprintln!(
+            "worker: job {} was taken over by another node; its outcome here is dropped",
+            job.id
+        ),
+        Err(e) => eprintln!("worker: cannot record the end of job {}: {e}", job.id),
+    }
+}
+
+fn renew_until_done(
+    store: &dyn Store,
+    claim: &Claim,
+    lease: Duration,
+    finished: &mpsc::Receiver<()>,
+) {
+    let every = lease / 3;
+    while let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(every) {
+        let until = Utc::now() + TimeDelta::from_std(lease).unwrap_or(TimeDelta::seconds(60));
+        match store.renew_claim(claim, until) {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => eprintln!(
+                "worker: cannot renew the lease on job {}: {e}",
+                claim.job.id
+            ),
+        }
+    }
+}
+
+fn perform(
+    store: &dyn Store,
+    catalogue: &Catalogue,
+    config: &WorkerConfig,
+    claim: &Claim,
+) -> Result<String, String> {
+    let now = Utc::now();
+    let actor = Actor::new(format!("job:{}", config.node), "worker");
+    match claim.job.kind {
+        JobKind::Evaluate => {
+            let frameworks: Vec<_> = catalogue.frameworks.iter().collect();
+            match evaluation::run(
+                store,
+                &Scope::All,
+                &actor,
+                &frameworks,
+                None,
+                now,
+                Some(claim.job.id),
+                &|_, _| {},
+            ) {
+                Ok(out) => Ok(format!(
+                    "run {} evaluated {} organisations",
+                    out.run.id,
+                    out.results.len()
+                )),
+                // A node that died after saving the run but before finishing
+                // the job: the run is there; saving it twice is refused.
+                Err(StoreError::Unique(_)) => Ok("the run was saved by an earlier attempt".into()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        JobKind::Retention => {
+            let keep = TimeDelta::from_std(config.keep).unwrap_or(TimeDelta::days(90));
+            let auth = store
+                .prune_auth_records(now - keep)
+                .map_err(|e| e.to_string())?;
+            let jobs = store.prune_jobs(now - keep).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "dropped {auth} login attempts and sessions and {jobs} finished jobs"
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_start_on_the_period() {
+        let now: DateTime<Utc> = "2026-11-23T14:37:12Z".parse().unwrap();
+        assert_eq!(
+            slot_start(now, Duration::from_secs(3600)),
+            "2026-11-23T14:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            slot_start(now, Duration::from_secs(900)),
+            "2026-11-23T14:30:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+    }
+}

@@ -724,9 +724,14 @@ fn https_with_a_given_certificate_sends_hsts_and_the_security_headers() {
     let mut line = String::new();
     if let Some(stderr) = server.stderr.take() {
         use std::io::BufRead;
-        std::io::BufReader::new(stderr)
-            .read_line(&mut line)
-            .expect("read the listening line");
+        // The background worker may speak first: find the listening line.
+        let mut reader = std::io::BufReader::new(stderr);
+        while !line.contains("listening on") {
+            line.clear();
+            if reader.read_line(&mut line).expect("read stderr") == 0 {
+                break;
+            }
+        }
     }
     let port = line.trim().rsplit(':').next().unwrap_or("").to_string();
     assert!(line.contains("listening on https://"), "{line}");

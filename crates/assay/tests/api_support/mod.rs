@@ -4,9 +4,6 @@
 //! process, a minimal blocking HTTP/1.1 client over `TcpStream`, and RFC 6238
 //! codes for MFA logins. No dependency beyond the crate's own.
 
-// Shared by several test binaries, each of which uses part of it.
-#![allow(dead_code)]
-
 use assay_store::testing::{Backend, TestDb};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -49,6 +46,7 @@ impl Env {
     }
 
     /// The database, as `--database-url` takes it.
+    #[allow(dead_code)]
     pub fn database_url(&self) -> &str {
         self.db.url()
     }
@@ -59,6 +57,7 @@ impl Env {
     }
 
     /// A directory for the test's other files.
+    #[allow(dead_code)]
     pub fn dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }

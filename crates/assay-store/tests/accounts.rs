@@ -13,8 +13,8 @@ use assay_store::{
     AccountStore, Actor, NewApiToken, NewOrg, NewSession, NewUser, Scope, Session, SqlStore, Store,
     StoreError, User,
 };
-use chrono::{DateTime, TimeDelta, Utc};
-use common::on_both_backends;
+use chrono::TimeDelta;
+use common::{actor, on_both_backends, t};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -41,14 +41,6 @@ on_both_backends!(
     debug_output_leaves_credentials_out,
     pruning_drops_old_attempts_and_dead_sessions,
 );
-
-fn actor() -> Actor {
-    Actor::new("test", "cli")
-}
-
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().expect("time")
-}
 
 const NOW: &str = "2026-03-01T12:00:00Z";
 

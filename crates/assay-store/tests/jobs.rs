@@ -7,8 +7,8 @@ mod common;
 use assay_store::jobs::{JobKind, JobStore, MAX_ATTEMPTS};
 use assay_store::testing::TestDb;
 use assay_store::{Actor, RunInfo, Store, StoreError};
-use chrono::{DateTime, TimeDelta, Utc};
-use common::on_both_backends;
+use chrono::TimeDelta;
+use common::{on_both_backends, t};
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier, Mutex};
 use uuid::Uuid;
@@ -21,10 +21,6 @@ on_both_backends!(
     two_nodes_claiming_at_once_never_share_a_job,
     a_job_saves_at_most_one_run,
 );
-
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().expect("time")
-}
 
 const NOW: &str = "2026-11-23T12:00:00Z";
 

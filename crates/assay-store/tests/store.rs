@@ -13,11 +13,11 @@ use assay_core::records::{RecordKind, Row};
 use assay_core::value::{ColumnType, Value};
 use assay_store::testing::{Backend, TestDb};
 use assay_store::{
-    AccountStore, Actor, ImportMode, NewApiToken, NewException, NewOrg, NewSession, NewUser,
-    RunInfo, Scope, SqlStore, Store, StoreError,
+    AccountStore, ImportMode, NewApiToken, NewException, NewOrg, NewSession, NewUser, RunInfo,
+    Scope, SqlStore, Store, StoreError,
 };
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use common::{on_both_backends, raw_execute};
+use chrono::{NaiveDate, TimeDelta, Utc};
+use common::{actor, on_both_backends, raw_execute, t};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Barrier};
 use uuid::Uuid;
@@ -42,14 +42,6 @@ on_both_backends!(
     every_record_kind_round_trips_every_field_type,
     record_ids_sort_and_page_in_byte_order,
 );
-
-fn actor() -> Actor {
-    Actor::new("test", "cli")
-}
-
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().expect("time")
-}
 
 fn org(store: &dyn Store, slug: &str, kind: OrgKind) -> Organisation {
     store

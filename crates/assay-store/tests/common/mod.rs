@@ -5,7 +5,9 @@
 
 #![allow(dead_code)]
 
+use assay_store::Actor;
 use assay_store::testing::{Backend, TestDb};
+use chrono::{DateTime, Utc};
 
 /// For each test function `name(db: &TestDb)`, a module `name` holding the
 /// tests `name::sqlite` and `name::postgres`, each on a fresh database.
@@ -48,4 +50,14 @@ pub fn raw_execute(db: &TestDb, sql: &str) -> Result<u64, String> {
             })
         }
     }
+}
+
+/// Who the tests act as.
+pub fn actor() -> Actor {
+    Actor::new("test", "cli")
+}
+
+/// A time written as RFC 3339.
+pub fn t(s: &str) -> DateTime<Utc> {
+    s.parse().expect("time")
 }

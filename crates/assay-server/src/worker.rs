@@ -28,9 +28,27 @@ pub struct WorkerConfig {
     pub poll: Duration,
     /// Login attempts, dead sessions and finished jobs are kept this long.
     pub keep: Duration,
-    /// A pause after claiming each job, before working on it: a test hook
-    /// that makes "a node dies in the middle of a job" reproducible.
-    pub pause_after_claim: Duration,
+    /// Test hooks that make "a node dies in the middle of a job"
+    /// reproducible.
+    pub pauses: Pauses,
+}
+
+/// Where the worker waits in a job, for tests that kill a node there.
+#[derive(Debug, Clone, Default)]
+pub struct Pauses {
+    /// Only jobs of this kind wait; every kind when `None`.
+    pub kind: Option<JobKind>,
+    /// After claiming the job, before working on it.
+    pub after_claim: Duration,
+    /// After the work is done (an evaluation's run is saved), before the
+    /// job is recorded as finished; the lease is still renewed meanwhile.
+    pub before_finish: Duration,
+}
+
+impl Pauses {
+    fn applies_to(&self, kind: JobKind) -> bool {
+        self.kind.is_none_or(|k| k == kind)
+    }
 }
 
 impl Default for WorkerConfig {
@@ -41,7 +59,7 @@ impl Default for WorkerConfig {
             lease: Duration::from_secs(60),
             poll: Duration::from_secs(5),
             keep: Duration::from_secs(90 * 24 * 3600),
-            pause_after_claim: Duration::ZERO,
+            pauses: Pauses::default(),
         }
     }
 }
@@ -161,8 +179,16 @@ fn work(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, claim: 
     let outcome = std::thread::scope(|s| {
         let (done, finished) = mpsc::channel::<()>();
         s.spawn(move || renew_until_done(store, claim, config.lease, &finished));
-        std::thread::sleep(config.pause_after_claim);
+        let pauses = &config.pauses;
+        let pause = |d: Duration| {
+            if pauses.applies_to(job.kind) && !d.is_zero() {
+                eprintln!("worker: pausing job {} for {d:?} (test hook)", job.id);
+                std::thread::sleep(d);
+            }
+        };
+        pause(pauses.after_claim);
         let outcome = perform(store, catalogue, config, claim);
+        pause(pauses.before_finish);
         let _ = done.send(());
         outcome
     });

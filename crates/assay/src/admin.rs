@@ -486,12 +486,27 @@ pub fn audit(ctx: &Ctx, c: AuditCommand) -> Result<()> {
 pub struct RunsArgs {
     #[arg(long, default_value_t = 20)]
     limit: usize,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
 }
 
 pub fn runs(ctx: &Ctx, a: RunsArgs) -> Result<()> {
-    let rows: Vec<Vec<String>> = ctx
-        .store
-        .list_runs(a.limit)?
+    let runs = ctx.store.list_runs(a.limit)?;
+    if a.format == OutputFormat::Json {
+        let items: Vec<serde_json::Value> = runs
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id, "evaluated_at": format_timestamp(&r.evaluated_at),
+                    "started_at": format_timestamp(&r.started_at),
+                    "finished_at": format_timestamp(&r.finished_at),
+                    "actor": r.actor, "job_id": r.job_id,
+                })
+            })
+            .collect();
+        return print_json(&items);
+    }
+    let rows: Vec<Vec<String>> = runs
         .into_iter()
         .map(|r| {
             vec![
@@ -513,15 +528,14 @@ pub fn runs(ctx: &Ctx, a: RunsArgs) -> Result<()> {
 pub struct JobsArgs {
     #[arg(long, default_value_t = 20)]
     limit: usize,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    json: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
 }
 
 pub fn jobs(ctx: &Ctx, a: JobsArgs) -> Result<()> {
     let jobs = ctx.store.list_jobs(a.limit)?;
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| format_timestamp(&t));
-    if a.json {
+    if a.format == OutputFormat::Json {
         let items: Vec<serde_json::Value> = jobs
             .iter()
             .map(|j| {

@@ -2,8 +2,9 @@
 
 use crate::Ctx;
 use anyhow::{Context, Result};
-use assay_server::worker::{Worker, WorkerConfig, default_node_name};
+use assay_server::worker::{Pauses, Worker, WorkerConfig, default_node_name};
 use assay_server::{AppState, ServerConfig};
+use assay_store::jobs::JobKind;
 use clap::Args;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -69,6 +70,17 @@ pub struct ServeArgs {
     /// Test hook: wait this long after claiming each job before working on it.
     #[arg(long, hide = true, default_value = "0s", value_parser = parse_duration)]
     debug_pause_after_claim: Duration,
+    /// Test hook: wait this long after each job's work, before recording it
+    /// as finished.
+    #[arg(long, hide = true, default_value = "0s", value_parser = parse_duration)]
+    debug_pause_before_finish: Duration,
+    /// Test hook: only jobs of this kind (evaluate, retention) pause.
+    #[arg(long, hide = true, value_parser = parse_job_kind)]
+    debug_pause_kind: Option<JobKind>,
+}
+
+fn parse_job_kind(s: &str) -> Result<JobKind, String> {
+    JobKind::parse(s).ok_or_else(|| format!("'{s}' is not a job kind (evaluate, retention)"))
 }
 
 /// An interval, or never.
@@ -126,7 +138,11 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
             lease: a.job_lease,
             poll: a.job_poll.max(Duration::from_millis(100)),
             keep: Duration::from_secs(a.keep_days * 86_400),
-            pause_after_claim: a.debug_pause_after_claim,
+            pauses: Pauses {
+                kind: a.debug_pause_kind,
+                after_claim: a.debug_pause_after_claim,
+                before_finish: a.debug_pause_before_finish,
+            },
         },
     );
     let state = AppState::new(store, ctx.catalogue, config);

@@ -39,9 +39,14 @@ pub struct Account {
 
 impl Env {
     pub fn new() -> Env {
+        Env::on(Backend::from_env())
+    }
+
+    /// A throwaway database on `backend`, whatever `ASSAY_TEST_BACKEND` says.
+    pub fn on(backend: Backend) -> Env {
         Env {
             dir: tempfile::tempdir().expect("temp dir"),
-            db: TestDb::new(Backend::from_env()),
+            db: TestDb::new(backend),
         }
     }
 
@@ -240,6 +245,24 @@ impl Server {
     /// What the server wrote on standard error so far.
     pub fn log_text(&self) -> String {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Waits until the server's standard error holds `needle`, and returns
+    /// it all; panics after `timeout`.
+    #[allow(dead_code)]
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let log = self.log_text();
+            if log.contains(needle) {
+                return log;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "after {timeout:?} the server has not written {needle:?}; its log:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// A client that sends no credentials.

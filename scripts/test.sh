@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: every crate's tests, then the end-to-end
-# suites (crate `assay`) once more with PostgreSQL as the store.
+# suites that follow ASSAY_TEST_BACKEND (api, cli, osquery) once more with
+# PostgreSQL as the store.
 #
 # Starts a throwaway PostgreSQL cluster (scripts/pg-cluster.sh) for the
 # run and stops it on exit; the tests find it in ASSAY_TEST_PG_URL. Installs
@@ -29,5 +30,7 @@ echo "ASSAY_TEST_PG_URL=$ASSAY_TEST_PG_URL"
 echo "== cargo test --workspace"
 cargo test --workspace --locked "$@"
 
+# The suites that run on the backend ASSAY_TEST_BACKEND names; the others
+# (nodes, migrate) use PostgreSQL, or both backends, in the run above.
 echo "== end-to-end suites against PostgreSQL (ASSAY_TEST_BACKEND=postgres)"
-ASSAY_TEST_BACKEND=postgres cargo test -p assay --locked "$@"
+ASSAY_TEST_BACKEND=postgres cargo test -p assay --locked --test api --test cli --test osquery "$@"

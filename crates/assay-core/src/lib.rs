@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod changes;
 pub mod engine;
 pub mod org;
 pub mod params;

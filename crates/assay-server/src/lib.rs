@@ -11,6 +11,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 mod health;
+pub mod notify;
 pub mod openapi;
 pub mod osquery;
 pub mod principal;

@@ -79,6 +79,9 @@ pub const EXPLORER_PATH: &str = "/api/docs";
         api::osquery::revoke_node,
         api::osquery::create_query,
         api::osquery::get_query,
+        api::webhooks::list,
+        api::webhooks::create,
+        api::webhooks::revoke,
     ),
     components(
         schemas(Problem, Record, RecordInput, RecordKindName, Status, CheckId, api::results::EvaluateRequest),
@@ -106,6 +109,7 @@ pub const EXPLORER_PATH: &str = "/api/docs";
         (name = "frameworks", description = "The framework catalogues."),
         (name = "audit", description = "The audit log."),
         (name = "osquery", description = "osquery agents: enroll secrets, enrolled nodes and live queries. The agents' own endpoints (`/api/osquery/…`) speak osquery's TLS protocol and are described in docs/osquery.md."),
+        (name = "webhooks", description = "Webhooks that hear, after each evaluation run, which requirements changed status. Delivery, signing and retries are described in the README."),
         (name = "meta", description = "This document."),
     ),
 )]
@@ -1023,6 +1027,47 @@ pub struct NewEnrollSecret {
 #[derive(ToSchema)]
 pub struct EnrollSecretPage {
     pub items: Vec<EnrollSecret>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(required = false)]
+    pub next: String,
+}
+
+/// A webhook, without its secret.
+#[derive(ToSchema)]
+pub struct Webhook {
+    pub id: Uuid,
+    /// The organisation whose changes it hears; every organisation's when null.
+    #[schema(required = true)]
+    pub org: Option<String>,
+    pub url: String,
+    /// The secret's first characters.
+    pub hint: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new webhook: the only time `secret` is shown.
+#[derive(ToSchema)]
+pub struct NewWebhook {
+    pub id: Uuid,
+    /// Verify each delivery's `X-Assay-Signature` with it.
+    pub secret: String,
+    #[schema(required = true)]
+    pub org: Option<String>,
+    pub url: String,
+    pub hint: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A page of webhooks, by id (oldest first).
+#[derive(ToSchema)]
+pub struct WebhookPage {
+    pub items: Vec<Webhook>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     #[schema(required = false)]
     pub next: String,

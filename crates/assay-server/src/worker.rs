@@ -1,11 +1,13 @@
 //! The background worker each `assay serve` node runs: it schedules the
-//! periodic jobs (every node tries; the store keeps one per slot), claims
-//! due jobs one at a time, renews its lease while it works, and records the
-//! outcome. What each job does is here; how jobs are shared between nodes
-//! is the store's ([`assay_store::jobs`]).
+//! periodic jobs and a notification job for each newly finished evaluation
+//! run (every node tries; the store keeps one per slot), claims due jobs
+//! one at a time, renews its lease while it works, and records the outcome.
+//! What each job does is here and in [`crate::notify`]; how jobs are shared
+//! between nodes is the store's ([`assay_store::jobs`]).
 
+use crate::notify::{self, Sender};
 use assay_core::catalogue::Catalogue;
-use assay_store::jobs::{Claim, JobKind};
+use assay_store::jobs::{Claim, JobKind, retry_delay};
 use assay_store::{Actor, Scope, Store, StoreError, evaluation};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
@@ -26,8 +28,13 @@ pub struct WorkerConfig {
     pub lease: Duration,
     /// How often to look for due jobs.
     pub poll: Duration,
-    /// Login attempts, dead sessions and finished jobs are kept this long.
+    /// Login attempts, dead sessions, finished jobs and webhook deliveries
+    /// are kept this long.
     pub keep: Duration,
+    /// A failed job is retried after this long times its attempt number.
+    pub retry_base: Duration,
+    /// How long a webhook receiver has to answer.
+    pub webhook_timeout: Duration,
     /// Test hooks that make "a node dies in the middle of a job"
     /// reproducible.
     pub pauses: Pauses,
@@ -59,6 +66,8 @@ impl Default for WorkerConfig {
             lease: Duration::from_secs(60),
             poll: Duration::from_secs(5),
             keep: Duration::from_secs(90 * 24 * 3600),
+            retry_base: Duration::from_secs(30),
+            webhook_timeout: Duration::from_secs(10),
             pauses: Pauses::default(),
         }
     }
@@ -106,8 +115,23 @@ impl Worker {
     }
 }
 
+/// What a job needs besides the store.
+struct Tools<'a> {
+    catalogue: &'a Catalogue,
+    /// Why no HTTP client could be built, if so: notification jobs then
+    /// fail (and are retried) with the reason.
+    sender: std::result::Result<Sender, String>,
+}
+
 fn run(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, stop: &AtomicBool) {
     let lease = TimeDelta::from_std(config.lease).unwrap_or(TimeDelta::seconds(60));
+    let tools = Tools {
+        catalogue,
+        sender: Sender::new(config.webhook_timeout),
+    };
+    if let Err(e) = &tools.sender {
+        eprintln!("worker: {e}; webhook notifications will fail on this node");
+    }
     while !stop.load(Ordering::Relaxed) {
         let now = Utc::now();
         if let Err(e) = schedule(store, config, now) {
@@ -115,7 +139,7 @@ fn run(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, stop: &A
         }
         match store.claim_job(&config.node, now, lease) {
             Ok(Some(claim)) => {
-                work(store, catalogue, config, &claim);
+                work(store, &tools, config, &claim);
                 continue;
             }
             Ok(None) => {}
@@ -160,13 +184,32 @@ fn schedule(
         &assay_core::value::format_timestamp(&day),
         day,
     )?;
+    schedule_notifications(store, now)
+}
+
+/// How far back a node looks for runs to notify about: a run that finished
+/// while every node was down is still notified when one comes back.
+const NOTIFY_LOOKBACK: TimeDelta = TimeDelta::days(1);
+
+/// A notification job for each run finished lately that a webhook hears
+/// about (the run's id is the slot, so each run is notified once).
+fn schedule_notifications(store: &dyn Store, now: DateTime<Utc>) -> assay_store::Result<()> {
+    let hooks = store.list_webhooks(&Scope::All)?;
+    if hooks.iter().all(|h| h.revoked_at.is_some()) {
+        return Ok(());
+    }
+    for run in store.runs_finished_since(now - NOTIFY_LOOKBACK)? {
+        if hooks.iter().any(|h| h.hears_run_at(run.finished_at)) {
+            store.schedule_job(JobKind::Notify, &run.id.to_string(), run.finished_at)?;
+        }
+    }
     Ok(())
 }
 
 /// Runs one claimed job, renewing the lease meanwhile, and records how it
 /// ended. A job whose claim was lost (this node was too slow) is left to
 /// the node that has it.
-fn work(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, claim: &Claim) {
+fn work(store: &dyn Store, tools: &Tools, config: &WorkerConfig, claim: &Claim) {
     let job = &claim.job;
     eprintln!(
         "worker: {} took job {} ({} {}, attempt {})",
@@ -187,12 +230,16 @@ fn work(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, claim: 
             }
         };
         pause(pauses.after_claim);
-        let outcome = perform(store, catalogue, config, claim);
+        let outcome = perform(store, tools, config, claim);
         pause(pauses.before_finish);
         let _ = done.send(());
         outcome
     });
-    match store.finish_job(claim, outcome.clone(), Utc::now()) {
+    let retry_after = retry_delay(
+        claim.attempt,
+        TimeDelta::from_std(config.retry_base).unwrap_or(TimeDelta::seconds(30)),
+    );
+    match store.finish_job(claim, outcome.clone(), Utc::now(), retry_after) {
         Ok(true) => match outcome {
             Ok(summary) => eprintln!("worker: job {} done: {summary}", job.id),
             Err(e) => eprintln!("worker: job {} failed (will retry): {e}", job.id),
@@ -227,7 +274,7 @@ fn renew_until_done(
 
 fn perform(
     store: &dyn Store,
-    catalogue: &Catalogue,
+    tools: &Tools,
     config: &WorkerConfig,
     claim: &Claim,
 ) -> Result<String, String> {
@@ -235,7 +282,7 @@ fn perform(
     let actor = Actor::new(format!("job:{}", config.node), "worker");
     match claim.job.kind {
         JobKind::Evaluate => {
-            let frameworks: Vec<_> = catalogue.frameworks.iter().collect();
+            let frameworks: Vec<_> = tools.catalogue.frameworks.iter().collect();
             match evaluation::run(
                 store,
                 &Scope::All,
@@ -263,9 +310,18 @@ fn perform(
                 .prune_auth_records(now - keep)
                 .map_err(|e| e.to_string())?;
             let jobs = store.prune_jobs(now - keep).map_err(|e| e.to_string())?;
+            let deliveries = store
+                .prune_deliveries(now - keep)
+                .map_err(|e| e.to_string())?;
             Ok(format!(
-                "dropped {auth} login attempts and sessions and {jobs} finished jobs"
+                "dropped {auth} login attempts and sessions, {jobs} finished jobs and {deliveries} webhook deliveries"
             ))
+        }
+        JobKind::Notify => {
+            let run = uuid::Uuid::parse_str(&claim.job.slot)
+                .map_err(|_| format!("'{}' is not a run id", claim.job.slot))?;
+            let sender = tools.sender.as_ref().map_err(Clone::clone)?;
+            notify::deliver_run(store, sender, run, now)
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Background jobs shared by every node of an installation: scheduled
-//! evaluations and retention. A job is scheduled once per slot (scheduling
+//! evaluations, notifications of what a run changed, and retention. A job is scheduled once per slot (scheduling
 //! it again is a no-op, so every node may try), claimed by one node under a
 //! lease, and finished by the node that holds the claim. A node that dies
 //! stops renewing its lease; when the lease runs out another node claims the
@@ -14,8 +14,12 @@ use uuid::Uuid;
 pub enum JobKind {
     /// Evaluate every organisation and store the run.
     Evaluate,
-    /// Drop login attempts, dead sessions and finished jobs past keeping.
+    /// Drop login attempts, dead sessions, finished jobs and old
+    /// deliveries past keeping.
     Retention,
+    /// Send what one evaluation run (the job's slot) changed to the
+    /// webhooks that have not had it yet.
+    Notify,
 }
 
 impl JobKind {
@@ -23,6 +27,7 @@ impl JobKind {
         match self {
             JobKind::Evaluate => "evaluate",
             JobKind::Retention => "retention",
+            JobKind::Notify => "notify",
         }
     }
 
@@ -30,6 +35,7 @@ impl JobKind {
         match s {
             "evaluate" => Some(JobKind::Evaluate),
             "retention" => Some(JobKind::Retention),
+            "notify" => Some(JobKind::Notify),
             _ => None,
         }
     }
@@ -66,9 +72,10 @@ pub struct Claim {
 /// error).
 pub const MAX_ATTEMPTS: i64 = 5;
 
-/// How long a failed job waits before it may be claimed again.
-pub fn retry_delay(attempt: i64) -> TimeDelta {
-    TimeDelta::seconds(30 * attempt.clamp(1, MAX_ATTEMPTS))
+/// How long a job that failed at `attempt` waits before it may be claimed
+/// again: `base` times the attempt, so each retry waits longer.
+pub fn retry_delay(attempt: i64, base: TimeDelta) -> TimeDelta {
+    base * i32::try_from(attempt.clamp(1, MAX_ATTEMPTS)).unwrap_or(1)
 }
 
 pub trait JobStore {
@@ -81,13 +88,15 @@ pub trait JobStore {
     /// Extends a claim's lease; `false` if the claim was lost.
     fn renew_claim(&self, claim: &Claim, until: DateTime<Utc>) -> Result<bool>;
     /// Records the job's outcome: done with `Ok(summary)`, or failed with
-    /// `Err(message)` (retried later, up to [`MAX_ATTEMPTS`]). `false` if
-    /// the claim was lost, in which case nothing is written.
+    /// `Err(message)`, to be claimed again after `retry_after` (up to
+    /// [`MAX_ATTEMPTS`]). `false` if the claim was lost, in which case
+    /// nothing is written.
     fn finish_job(
         &self,
         claim: &Claim,
         outcome: std::result::Result<String, String>,
         now: DateTime<Utc>,
+        retry_after: TimeDelta,
     ) -> Result<bool>;
     /// The newest jobs first.
     fn list_jobs(&self, limit: usize) -> Result<Vec<Job>>;

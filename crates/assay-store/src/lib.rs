@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod evaluation;
 pub mod jobs;
+pub mod notify;
 pub mod osquery;
 mod sql;
 pub mod testing;
@@ -20,6 +21,7 @@ pub use accounts::{
     AccountStore, ApiToken, LoginFailures, NewApiToken, NewSession, NewUser, Session, User,
 };
 pub use jobs::JobStore;
+pub use notify::NotifyStore;
 pub use osquery::OsqueryStore;
 pub use sql::db::Dialect;
 pub use sql::{CopyReport, SqlStore, redact_url};
@@ -162,8 +164,9 @@ pub struct StoredResult {
 
 /// The storage interface. All methods are synchronous; a server calls them
 /// from a blocking thread. Accounts and credentials are in [`AccountStore`],
-/// osquery agents in [`OsqueryStore`], background jobs in [`JobStore`].
-pub trait Store: AccountStore + OsqueryStore + JobStore + Send + Sync {
+/// osquery agents in [`OsqueryStore`], background jobs in [`JobStore`],
+/// webhooks and their deliveries in [`NotifyStore`].
+pub trait Store: AccountStore + OsqueryStore + JobStore + NotifyStore + Send + Sync {
     // Organisations and tiers.
     /// Creates organisations with their parameter overrides, all in one
     /// transaction: if any is refused, none is created.
@@ -289,7 +292,11 @@ pub trait Store: AccountStore + OsqueryStore + JobStore + Send + Sync {
             })
             .collect()
     }
+    /// The newest runs first, by the time they evaluated as of.
     fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>>;
+    fn get_run(&self, id: Uuid) -> Result<RunInfo>;
+    /// Runs that finished at or after `since`, oldest first.
+    fn runs_finished_since(&self, since: DateTime<Utc>) -> Result<Vec<RunInfo>>;
 
     // Audit log.
     fn audit_entries(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>>;

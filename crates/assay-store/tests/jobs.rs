@@ -4,7 +4,7 @@
 
 mod common;
 
-use assay_store::jobs::{JobKind, JobStore, MAX_ATTEMPTS};
+use assay_store::jobs::{JobKind, JobStore, MAX_ATTEMPTS, retry_delay};
 use assay_store::testing::TestDb;
 use assay_store::{Actor, RunInfo, Store, StoreError};
 use chrono::TimeDelta;
@@ -78,8 +78,13 @@ fn a_claim_excludes_others_until_its_lease_runs_out(db: &TestDb) {
     assert_eq!((taken.attempt, taken.node.as_str()), (2, "node-b"));
     assert_eq!(taken.job.id, claim.job.id);
     assert!(
-        b.finish_job(&taken, Ok("done".into()), now + TimeDelta::seconds(95))
-            .unwrap()
+        b.finish_job(
+            &taken,
+            Ok("done".into()),
+            now + TimeDelta::seconds(95),
+            TimeDelta::seconds(30)
+        )
+        .unwrap()
     );
     let job = &a.list_jobs(1).unwrap()[0];
     assert_eq!(job.done_by.as_deref(), Some("node-b"));
@@ -109,7 +114,12 @@ fn a_lost_claim_can_neither_renew_nor_finish(db: &TestDb) {
     );
     assert!(
         !store
-            .finish_job(&old, Ok("late".into()), t(NOW) + TimeDelta::seconds(12))
+            .finish_job(
+                &old,
+                Ok("late".into()),
+                t(NOW) + TimeDelta::seconds(12),
+                TimeDelta::seconds(30)
+            )
             .unwrap()
     );
     let job = &store.list_jobs(1).unwrap()[0];
@@ -117,7 +127,12 @@ fn a_lost_claim_can_neither_renew_nor_finish(db: &TestDb) {
     assert_eq!(job.claimed_by.as_deref(), Some("node-b"));
     assert!(
         store
-            .finish_job(&new, Ok("ok".into()), t(NOW) + TimeDelta::seconds(13))
+            .finish_job(
+                &new,
+                Ok("ok".into()),
+                t(NOW) + TimeDelta::seconds(13),
+                TimeDelta::seconds(30)
+            )
             .unwrap()
     );
 }
@@ -133,14 +148,21 @@ fn failures_are_retried_then_given_up(db: &TestDb) {
             .unwrap()
             .expect("retried");
         assert_eq!(claim.attempt, attempt);
+        let wait = retry_delay(attempt, TimeDelta::seconds(30));
+        assert_eq!(wait, TimeDelta::seconds(30 * attempt));
         assert!(
             store
-                .finish_job(&claim, Err(format!("boom {attempt}")), now)
+                .finish_job(&claim, Err(format!("boom {attempt}")), now, wait)
                 .unwrap()
         );
-        // Not straight away: after a delay.
-        assert_eq!(store.claim_job("node-a", now, lease).unwrap(), None);
-        now += TimeDelta::minutes(10);
+        // Not straight away: after the delay.
+        assert_eq!(
+            store
+                .claim_job("node-a", now + wait - TimeDelta::seconds(1), lease)
+                .unwrap(),
+            None
+        );
+        now += wait;
     }
     let job = &store.list_jobs(1).unwrap()[0];
     assert_eq!(job.outcome.as_deref(), Some("gave up"));

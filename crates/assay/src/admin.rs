@@ -522,7 +522,7 @@ pub fn runs(ctx: &Ctx, a: RunsArgs) -> Result<()> {
     Ok(())
 }
 
-/// List background jobs (scheduled evaluations, retention), newest first:
+/// List background jobs (scheduled evaluations, notifications, retention), newest first:
 /// which node holds or finished each, after how many attempts.
 #[derive(Args)]
 pub struct JobsArgs {

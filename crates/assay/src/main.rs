@@ -11,6 +11,7 @@ mod output;
 mod records;
 mod serve;
 mod users;
+mod webhooks;
 
 use anyhow::{Context, Result, anyhow, bail};
 use assay_core::catalogue::Catalogue;
@@ -80,7 +81,7 @@ enum Command {
     Audit(admin::AuditCommand),
     /// List stored evaluation runs.
     Runs(admin::RunsArgs),
-    /// List background jobs: scheduled evaluations and retention, and which node ran them.
+    /// List background jobs: scheduled evaluations, notifications and retention, and which node ran them.
     Jobs(admin::JobsArgs),
     /// Measure load, evaluation and re-evaluation speed on a generated MSP (s, m or l).
     Bench(bench::BenchArgs),
@@ -92,6 +93,9 @@ enum Command {
     /// osquery agents: enroll secrets per organisation, enrolled nodes.
     #[command(subcommand)]
     Osquery(osquery::OsqueryCommand),
+    /// Webhooks that hear, after each evaluation run, what changed; and their deliveries.
+    #[command(subcommand)]
+    Webhook(webhooks::WebhookCommand),
     /// Copy a whole installation to another database (SQLite to PostgreSQL
     /// or back), with a progress bar, then check row counts and the audit chain.
     MigrateData(migrate::MigrateDataArgs),
@@ -210,6 +214,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Serve(a) => serve::run(ctx, a),
         Command::User(c) => users::run(&ctx, c),
         Command::Osquery(c) => osquery::run(&ctx, c),
+        Command::Webhook(c) => webhooks::run(&ctx, c),
         Command::Kinds(_)
         | Command::Frameworks(_)
         | Command::Bench(_)

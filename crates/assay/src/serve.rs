@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Serve the JSON API under /api/v1, with /healthz and /readyz, and run
-/// background jobs (scheduled evaluations, retention). Several nodes may
+/// background jobs (scheduled evaluations, webhook notifications,
+/// retention). Several nodes may
 /// serve one PostgreSQL database. Every setting can also come from the
 /// environment (ASSAY_…); flags win.
 #[derive(Args)]
@@ -64,7 +65,16 @@ pub struct ServeArgs {
     /// How often the node looks for due background jobs.
     #[arg(long, env = "ASSAY_JOB_POLL", default_value = "5s", value_parser = parse_duration)]
     job_poll: Duration,
-    /// Keep login attempts, ended sessions and finished jobs this many days.
+    /// A failed background job (such as a webhook delivery the receiver
+    /// refused) is retried after this long times its attempt number, up to
+    /// five attempts.
+    #[arg(long, env = "ASSAY_JOB_RETRY", default_value = "30s", value_parser = parse_duration)]
+    job_retry: Duration,
+    /// How long a webhook receiver has to answer a delivery.
+    #[arg(long, env = "ASSAY_WEBHOOK_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    webhook_timeout: Duration,
+    /// Keep login attempts, ended sessions, finished jobs and webhook
+    /// deliveries this many days.
     #[arg(long, env = "ASSAY_KEEP_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..))]
     keep_days: u64,
     /// Test hook: wait this long after claiming each job before working on it.
@@ -138,6 +148,8 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
             lease: a.job_lease,
             poll: a.job_poll.max(Duration::from_millis(100)),
             keep: Duration::from_secs(a.keep_days * 86_400),
+            retry_base: a.job_retry.max(Duration::from_secs(1)),
+            webhook_timeout: a.webhook_timeout.max(Duration::from_secs(1)),
             pauses: Pauses {
                 kind: a.debug_pause_kind,
                 after_claim: a.debug_pause_after_claim,

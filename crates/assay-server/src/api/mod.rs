@@ -10,6 +10,7 @@ pub(crate) mod osquery;
 pub mod page;
 pub(crate) mod records;
 pub(crate) mod results;
+pub(crate) mod webhooks;
 
 use crate::app::AppState;
 use crate::session;
@@ -56,4 +57,6 @@ pub fn routes() -> Router<AppState> {
         .route("/osquery/nodes/{id}", delete(osquery::revoke_node))
         .route("/orgs/{slug}/osquery/queries", post(osquery::create_query))
         .route("/osquery/queries/{id}", get(osquery::get_query))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", delete(webhooks::revoke))
 }

@@ -36,6 +36,9 @@ pub enum TokenKind {
     EnrollSecret,
     /// An enrolled osquery agent's node key: `assaynode_…`.
     NodeKey,
+    /// The key a webhook's deliveries are signed with: `assayhook_…`. Kept
+    /// as it is (signing needs it), unlike the others.
+    WebhookSecret,
 }
 
 impl TokenKind {
@@ -46,6 +49,7 @@ impl TokenKind {
             TokenKind::Session => "assaysess_",
             TokenKind::EnrollSecret => "assayenroll_",
             TokenKind::NodeKey => "assaynode_",
+            TokenKind::WebhookSecret => "assayhook_",
         }
     }
 
@@ -58,6 +62,7 @@ impl TokenKind {
             TokenKind::Session,
             TokenKind::EnrollSecret,
             TokenKind::NodeKey,
+            TokenKind::WebhookSecret,
         ]
         .into_iter()
         .find(|kind| {

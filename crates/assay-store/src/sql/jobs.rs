@@ -5,7 +5,7 @@
 use super::SqlStore;
 use super::convert::{opt_time, parse_time_col, parse_uuid_col, ts};
 use super::db::{DbRow, params};
-use crate::jobs::{Claim, Job, JobKind, JobStore, MAX_ATTEMPTS, retry_delay};
+use crate::jobs::{Claim, Job, JobKind, JobStore, MAX_ATTEMPTS};
 use crate::{Result, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
@@ -100,6 +100,7 @@ impl JobStore for SqlStore {
         claim: &Claim,
         outcome: std::result::Result<String, String>,
         now: DateTime<Utc>,
+        retry_after: TimeDelta,
     ) -> Result<bool> {
         let conn = self.conn()?;
         let id = claim.job.id.to_string();
@@ -128,7 +129,7 @@ impl JobStore for SqlStore {
                     claim.node,
                     claim.attempt,
                     error,
-                    ts(now + retry_delay(claim.attempt))
+                    ts(now + retry_after)
                 ],
             )?,
         };

@@ -7,6 +7,7 @@ mod convert;
 mod copy;
 pub(crate) mod db;
 mod jobs;
+mod notify;
 mod osquery;
 mod pool;
 mod postgres;
@@ -27,7 +28,7 @@ use assay_core::params::{Params, Tier, default_tiers};
 use assay_core::records::{OrgData, RecordKind, Row};
 use assay_core::value::{format_timestamp, parse_date};
 use chrono::{DateTime, Utc};
-use convert::{parse_time_col, parse_uuid_col};
+use convert::{parse_time_col, parse_uuid_col, ts};
 use db::{Db, DbRow, Dialect, params};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
@@ -41,6 +42,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/sqlite/0003_auth.sql")),
     (4, include_str!("../../migrations/sqlite/0004_osquery.sql")),
     (5, include_str!("../../migrations/sqlite/0005_jobs.sql")),
+    (6, include_str!("../../migrations/sqlite/0006_webhooks.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_core.sql")),
@@ -54,6 +56,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../../migrations/postgres/0004_osquery.sql"),
     ),
     (5, include_str!("../../migrations/postgres/0005_jobs.sql")),
+    (
+        6,
+        include_str!("../../migrations/postgres/0006_webhooks.sql"),
+    ),
 ];
 
 /// Where a store's connections come from.
@@ -304,6 +310,64 @@ fn org_json(o: &Organisation) -> Json {
 }
 
 /// Fails with `NotFound` unless the scope grants `org` and it exists.
+/// Revoking one row of a table with a `revoked_at` column, audited.
+pub(crate) struct Revoking {
+    pub table: &'static str,
+    pub what: &'static str,
+    pub action: &'static str,
+    pub target: String,
+}
+
+impl Revoking {
+    /// Marks row `id` revoked at `now` (`Conflict` if it already is) and
+    /// audits it with `before` as it was.
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply(
+        &self,
+        tx: &dyn Db,
+        actor: &Actor,
+        id: Uuid,
+        org: Option<Uuid>,
+        revoked_at: Option<DateTime<Utc>>,
+        before: Json,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if revoked_at.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "{} {id} is already revoked",
+                self.what
+            )));
+        }
+        tx.execute(
+            &format!("UPDATE {} SET revoked_at = ?1 WHERE id = ?2", self.table),
+            params![ts(now), id.to_string()],
+        )?;
+        let mut after = before.clone();
+        after["revoked_at"] = json!(ts(now));
+        append_audit(tx, actor, self.action, org, &self.target, before, after)
+    }
+}
+
+const RUN_SELECT: &str =
+    "SELECT id, evaluated_at, started_at, finished_at, actor, job_id FROM eval_runs";
+
+fn run_row(r: &dyn DbRow) -> Result<RunInfo> {
+    let (id, ev, st, fi): (String, String, String, String) =
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+    Ok(RunInfo {
+        id: parse_uuid_col(&id)?,
+        evaluated_at: parse_time_col(&ev)?,
+        started_at: parse_time_col(&st)?,
+        finished_at: parse_time_col(&fi)?,
+        actor: r.get(4)?,
+        job_id: r
+            .get::<Option<String>>(5)?
+            .as_deref()
+            .map(parse_uuid_col)
+            .transpose()?,
+    })
+}
+
 fn check_org(conn: &dyn Db, scope: &Scope, org: Uuid) -> Result<()> {
     let exists = scope.allows(org)
         && conn.exists(
@@ -950,27 +1014,28 @@ impl Store for SqlStore {
     }
 
     fn list_runs(&self, limit: usize) -> Result<Vec<RunInfo>> {
-        let conn = self.reader()?;
-        conn.query(
-            "SELECT id, evaluated_at, started_at, finished_at, actor, job_id FROM eval_runs
-             ORDER BY evaluated_at DESC, id DESC LIMIT ?1",
+        self.reader()?.query(
+            &format!("{RUN_SELECT} ORDER BY evaluated_at DESC, id DESC LIMIT ?1"),
             params![limit as i64],
-            |r| {
-                let (id, ev, st, fi): (String, String, String, String) =
-                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-                Ok(RunInfo {
-                    id: parse_uuid_col(&id)?,
-                    evaluated_at: parse_time_col(&ev)?,
-                    started_at: parse_time_col(&st)?,
-                    finished_at: parse_time_col(&fi)?,
-                    actor: r.get(4)?,
-                    job_id: r
-                        .get::<Option<String>>(5)?
-                        .as_deref()
-                        .map(parse_uuid_col)
-                        .transpose()?,
-                })
-            },
+            run_row,
+        )
+    }
+
+    fn get_run(&self, id: Uuid) -> Result<RunInfo> {
+        self.reader()?
+            .query_row(
+                &format!("{RUN_SELECT} WHERE id = ?1"),
+                params![id.to_string()],
+                run_row,
+            )?
+            .ok_or_else(|| StoreError::NotFound(format!("evaluation run {id}")))
+    }
+
+    fn runs_finished_since(&self, since: DateTime<Utc>) -> Result<Vec<RunInfo>> {
+        self.reader()?.query(
+            &format!("{RUN_SELECT} WHERE finished_at >= ?1 ORDER BY finished_at, id"),
+            params![ts(since)],
+            run_row,
         )
     }
 

@@ -3,7 +3,7 @@
 
 use super::convert::{check_hash, opt_time, parse_time_col, parse_uuid_col, truncate, ts};
 use super::db::{Db, DbRow, params};
-use super::{SqlStore, append_audit, check_org, records};
+use super::{Revoking, SqlStore, append_audit, check_org, records};
 use crate::osquery::{
     EnrollSecret, LiveAnswer, LiveQuery, LiveTarget, NewEnrollSecret, NewNode, OsqueryNode,
     OsqueryStore, RecordTx,
@@ -111,52 +111,6 @@ fn provider_id(conn: &dyn Db) -> Result<Option<Uuid>> {
     )?
     .map(|s| parse_uuid_col(&s))
     .transpose()
-}
-
-/// Revoking one row of a table with a `revoked_at` column, audited.
-struct Revoking {
-    table: &'static str,
-    what: &'static str,
-    action: &'static str,
-    target: String,
-}
-
-impl Revoking {
-    /// Marks row `id` revoked at `now` (`Conflict` if it already is) and
-    /// audits it with `before` as it was.
-    #[allow(clippy::too_many_arguments)]
-    fn apply(
-        &self,
-        tx: &dyn Db,
-        actor: &Actor,
-        id: Uuid,
-        org: Uuid,
-        revoked_at: Option<DateTime<Utc>>,
-        before: Json,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        if revoked_at.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "{} {id} is already revoked",
-                self.what
-            )));
-        }
-        tx.execute(
-            &format!("UPDATE {} SET revoked_at = ?1 WHERE id = ?2", self.table),
-            params![ts(now), id.to_string()],
-        )?;
-        let mut after = before.clone();
-        after["revoked_at"] = json!(ts(now));
-        append_audit(
-            tx,
-            actor,
-            self.action,
-            Some(org),
-            &self.target,
-            before,
-            after,
-        )
-    }
 }
 
 /// [`RecordTx`] over one organisation inside an open transaction.
@@ -314,7 +268,7 @@ impl OsqueryStore for SqlStore {
             &tx,
             actor,
             id,
-            secret.org_id,
+            Some(secret.org_id),
             secret.revoked_at,
             secret_json(&secret),
             now,
@@ -437,7 +391,7 @@ impl OsqueryStore for SqlStore {
             &tx,
             actor,
             id,
-            node.org_id,
+            Some(node.org_id),
             node.revoked_at,
             node_json(&node),
             now,

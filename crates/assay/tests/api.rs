@@ -1975,3 +1975,99 @@ fn every_api_change_is_audited_and_the_chain_verifies() {
     let out = env.ok(&["audit", "verify"]);
     assert!(out.contains("intact"), "{out}");
 }
+
+// 9. Webhooks.
+
+/// Provider admins add, list and revoke webhooks; the secret is shown once;
+/// bad URLs, unknown organisations and other roles are refused and change
+/// nothing.
+#[test]
+fn webhooks_are_managed_by_provider_admins_only() {
+    let env = Env::new();
+    env.small_world();
+    env.add_user("root", "provider_admin", &[]);
+    env.add_user("tess", "technician", &[]);
+    let server = env.serve(&[]);
+    let admin = server.bearer(&env.cli_token("root", "hooks", &[]));
+    let tech = server.bearer(&env.cli_token("tess", "hooks", &[]));
+
+    let body = json!({"url": "https://hooks.example.com/services/T0/B0/abc", "org": "alpha"});
+    tech.post("/api/v1/webhooks", &body)
+        .expect_problem(403, "a technician adds a webhook");
+    tech.get("/api/v1/webhooks")
+        .expect_problem(403, "a technician lists webhooks");
+    for (bad, status, why) in [
+        (json!({"url": "ftp://example.com/x"}), 422, "not http"),
+        (
+            json!({"url": "https://u:p@example.com/x"}),
+            422,
+            "credentials in the URL",
+        ),
+        (json!({"url": "not a url"}), 422, "not a URL"),
+        (
+            json!({"url": "https://example.com/", "org": "nowhere"}),
+            404,
+            "unknown org",
+        ),
+        (
+            json!({"url": "https://example.com/", "extra": 1}),
+            422,
+            "unknown field",
+        ),
+        (json!({"org": "alpha"}), 422, "no URL"),
+    ] {
+        admin
+            .post("/api/v1/webhooks", &bad)
+            .expect_problem(status, why);
+    }
+    assert!(
+        admin.all_items("/api/v1/webhooks").is_empty(),
+        "nothing was added"
+    );
+
+    let created = admin.post("/api/v1/webhooks", &body);
+    created.expect(201, "add");
+    let hook = created.json();
+    let secret = hook["secret"]
+        .as_str()
+        .expect("secret shown once")
+        .to_string();
+    assert!(secret.starts_with("assayhook_"), "{hook}");
+    assert_eq!(hook["org"], "alpha");
+    let id = hook["id"].as_str().expect("id").to_string();
+    let everyone = admin.post(
+        "/api/v1/webhooks",
+        &json!({"url": "http://10.1.2.3:9000/in"}),
+    );
+    everyone.expect(201, "add for every organisation");
+    assert!(everyone.json()["org"].is_null());
+
+    let listed = admin.all_items("/api/v1/webhooks");
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert_eq!(listed[0]["url"], body["url"]);
+    let text = serde_json::to_string(&listed).expect("json");
+    assert!(!text.contains(&secret), "the list shows no secret");
+    let page = admin.get("/api/v1/webhooks?limit=1");
+    page.expect(200, "first page");
+    assert!(page.json()["next"].is_string(), "{page:?}");
+
+    tech.delete(&format!("/api/v1/webhooks/{id}"))
+        .expect_problem(403, "a technician revokes");
+    admin
+        .delete(&format!("/api/v1/webhooks/{id}"))
+        .expect(204, "revoke");
+    admin
+        .delete(&format!("/api/v1/webhooks/{id}"))
+        .expect_problem(409, "revoke twice");
+    admin
+        .delete("/api/v1/webhooks/01890000-0000-7000-8000-000000000000")
+        .expect_problem(404, "unknown webhook");
+    let after = admin.all_items("/api/v1/webhooks");
+    assert!(after[0]["revoked_at"].is_string(), "{after:?}");
+
+    let audit = env.ok(&["audit", "list", "--format", "json", "--limit", "1000"]);
+    assert!(audit.contains("webhook.create") && audit.contains("webhook.revoke"));
+    assert!(!audit.contains(&secret), "the audit log has no secret");
+    assert!(!audit.contains("B0/abc"), "nor the URL's path");
+}

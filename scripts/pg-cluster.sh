@@ -2,13 +2,15 @@
 # A throwaway PostgreSQL cluster for the tests.
 #
 #   scripts/pg-cluster.sh start DIR   initdb a cluster in DIR and start it on
-#                                     127.0.0.1 (first free port from 54329);
-#                                     prints the admin URL as the last line of
+#                                     127.0.0.1 (first free port from 54329),
+#                                     with TLS from a throwaway CA (DIR/ca.crt);
+#                                     prints the admin URL (which names the CA
+#                                     in sslrootcert=) as the last line of
 #                                     stdout and writes it to DIR/url
 #   scripts/pg-cluster.sh stop DIR    stop that cluster and remove DIR
 #
-# Uses the newest /usr/lib/postgresql/*/bin (Debian's layout); installs
-# nothing. Durability is switched off (fsync, synchronous_commit,
+# Uses the newest /usr/lib/postgresql/*/bin (Debian's layout) and openssl;
+# installs nothing. Durability is switched off (fsync, synchronous_commit,
 # full_page_writes): the data is thrown away. Trust authentication, loopback
 # only, no Unix socket. initdb and postgres refuse to run as root, so as root
 # they run as the `postgres` user and DIR is handed to it.
@@ -51,6 +53,29 @@ as_owner() {
   fi
 }
 
+# A throwaway CA and a server certificate for 127.0.0.1 and localhost, in
+# $1 (the data directory's parent): ca.crt for clients, server.crt and
+# server.key for the server.
+make_certs() {
+  local d=$1
+  command -v openssl >/dev/null || die "openssl is not installed (apt-get install openssl)"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=assay test CA" \
+    -keyout "$d/ca.key" -out "$d/ca.crt" >"$d/openssl.log" 2>&1 ||
+    die "openssl could not make the test CA (log: $d/openssl.log)"
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$d/server.key" -out "$d/server.csr" >>"$d/openssl.log" 2>&1 ||
+    die "openssl could not make the server key (log: $d/openssl.log)"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n' >"$d/server.ext"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+    -days 2 -extfile "$d/server.ext" -out "$d/server.crt" >>"$d/openssl.log" 2>&1 ||
+    die "openssl could not sign the server certificate (log: $d/openssl.log)"
+  rm -f "$d/ca.key" "$d/server.csr" "$d/ca.srl"
+  chmod 600 "$d/server.key"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$d/server.key" "$d/server.crt"
+  fi
+}
+
 # Whether something already accepts connections on 127.0.0.1:$1.
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
@@ -80,7 +105,10 @@ start() {
     die "initdb failed (log above, in full in $dir/initdb.log)"
   fi
 
-  # Loopback only, trust: a throwaway cluster for tests.
+  make_certs "$dir"
+
+  # Loopback only, trust: a throwaway cluster for tests. "host" lines take
+  # connections with and without TLS.
   as_owner tee "$data/pg_hba.conf" >/dev/null <<'EOF'
 # TYPE  DATABASE  USER  ADDRESS       METHOD
 host    all       all   127.0.0.1/32  trust
@@ -97,6 +125,11 @@ synchronous_commit = off
 full_page_writes = off
 max_parallel_workers_per_gather = 0
 logging_collector = off
+ssl = on
+EOF
+  as_owner tee -a "$data/postgresql.conf" >/dev/null <<EOF
+ssl_cert_file = '$dir/server.crt'
+ssl_key_file = '$dir/server.key'
 EOF
 
   for ((port = FIRST_PORT; port <= LAST_PORT; port++)); do
@@ -104,7 +137,7 @@ EOF
     echo "pg-cluster.sh: starting on 127.0.0.1:$port"
     rm -f "$log"
     if as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "-p $port" start >/dev/null 2>&1; then
-      url="postgres://postgres@127.0.0.1:$port/postgres"
+      url="postgres://postgres@127.0.0.1:$port/postgres?sslrootcert=$dir/ca.crt"
       echo "$url" >"$dir/url"
       echo "$url"
       return 0

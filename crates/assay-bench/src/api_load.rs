@@ -10,7 +10,6 @@ use assay_server::{AppState, ServerConfig};
 use assay_store::{Actor, NewApiToken, NewUser, Scope, SqlStore, Store};
 use chrono::{TimeDelta, Utc};
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -27,7 +26,7 @@ pub struct LoadFigures {
     pub per_second: f64,
 }
 
-/// A provider admin's API token on the database at `path`.
+/// A provider admin's API token in `store`.
 fn bench_token(store: &dyn Store) -> Result<String, BenchError> {
     let actor = Actor::new("bench", "bench");
     let now = Utc::now();
@@ -120,15 +119,15 @@ where
     })
 }
 
-/// Serves the database at `path` and sends `clients × per_client` requests
+/// Serves the database at `url` and sends `clients × per_client` requests
 /// for the results of the organisations `slugs`, round robin.
 pub fn run(
-    path: &Path,
+    url: &str,
     slugs: &[String],
     clients: usize,
     per_client: usize,
 ) -> Result<LoadFigures, BenchError> {
-    let store: Arc<dyn Store> = Arc::new(SqlStore::open(path)?);
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open_url(url)?);
     let token = bench_token(store.as_ref())?;
     with_server(store, |addr| async move {
         let slugs = Arc::new(slugs.to_vec());

@@ -8,7 +8,7 @@ use assay_ingest::demo::{DemoOptions, Size, generate_org, org_count};
 use assay_store::evaluation::{self, Timings};
 use assay_store::{Actor, ImportMode, NewOrg, Scope, SqlStore, Store, StoreError};
 use chrono::{DateTime, Utc};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -40,6 +40,9 @@ pub struct BenchOptions {
     pub now: DateTime<Utc>,
     /// How many times the one-organisation re-evaluation is repeated.
     pub repeats: usize,
+    /// An empty PostgreSQL database to use instead of a SQLite file in
+    /// `dir`; the plain-SQL baseline (SQLite's) is then skipped.
+    pub postgres: Option<String>,
 }
 
 /// A timed phase: how long it took and, where measured, the peak resident
@@ -60,10 +63,11 @@ pub struct Figures {
     pub load: Phase,
     pub full: Phase,
     pub full_timings: Timings,
-    pub full_sql: Phase,
+    /// The plain-SQL baseline, measured on SQLite only.
+    pub full_sql: Option<Phase>,
     /// Median of the repeats.
     pub one_org: Phase,
-    pub one_org_sql: Phase,
+    pub one_org_sql: Option<Phase>,
     pub one_org_name: String,
     pub one_org_rows: u64,
     /// The results endpoint under concurrent clients.
@@ -71,6 +75,8 @@ pub struct Figures {
     /// osquery agents enrolling, logging and checking in.
     pub osquery: crate::osquery_load::OsqueryFigures,
     pub db_bytes: u64,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
 }
 
 impl Figures {
@@ -90,14 +96,6 @@ fn timed<T>(f: impl FnOnce() -> Result<T, BenchError>) -> Result<(T, Phase), Ben
             peak_rss: memory::peak_rss(),
         },
     ))
-}
-
-fn db_size(path: &Path) -> u64 {
-    ["", "-wal", "-shm"]
-        .iter()
-        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).ok())
-        .map(|m| m.len())
-        .sum()
 }
 
 /// Generates and loads the MSP one organisation at a time. Returns the
@@ -186,12 +184,19 @@ fn median(mut phases: Vec<Phase>) -> Phase {
     phases.get(phases.len() / 2).copied().unwrap_or_default()
 }
 
-/// Runs every phase and returns the figures. `progress` is told
-/// (phase, done, total) as the load goes.
-pub fn run(
-    opts: &BenchOptions,
-    progress: &(dyn Fn(&str, usize, usize) + Sync),
-) -> Result<Figures, BenchError> {
+/// The benchmark's store: the PostgreSQL database given, which must be
+/// empty, or a new SQLite file in the directory. Also its URL, and the
+/// SQLite file if that is what it is.
+fn open(opts: &BenchOptions) -> Result<(SqlStore, String, Option<PathBuf>), BenchError> {
+    if let Some(url) = &opts.postgres {
+        let store = SqlStore::connect(url)?;
+        if !store.list_orgs(&Scope::All)?.is_empty() {
+            return Err(BenchError::Setup(
+                "the PostgreSQL database holds organisations already; give an empty one".into(),
+            ));
+        }
+        return Ok((store, url.clone(), None));
+    }
     std::fs::create_dir_all(&opts.dir)?;
     let path = opts.dir.join("bench.db");
     if path.exists() {
@@ -201,6 +206,16 @@ pub fn run(
         )));
     }
     let store = SqlStore::open(&path)?;
+    Ok((store, path.display().to_string(), Some(path)))
+}
+
+/// Runs every phase and returns the figures. `progress` is told
+/// (phase, done, total) as the load goes.
+pub fn run(
+    opts: &BenchOptions,
+    progress: &(dyn Fn(&str, usize, usize) + Sync),
+) -> Result<Figures, BenchError> {
+    let (store, url, sqlite_file) = open(opts)?;
     let actor = Actor::new("bench", "bench");
     let catalogue = Catalogue::builtin()?;
     let frameworks: Vec<&Framework> = catalogue.frameworks.iter().collect();
@@ -210,7 +225,14 @@ pub fn run(
         now: opts.now,
         size: opts.size,
     };
-    let mut figures = Figures::default();
+    let mut figures = Figures {
+        backend: if sqlite_file.is_some() {
+            "sqlite"
+        } else {
+            "postgres"
+        },
+        ..Figures::default()
+    };
 
     let ((org, slug, generating), load_phase) =
         timed(|| load(&store, &actor, &demo, &mut figures, progress))?;
@@ -240,9 +262,11 @@ pub fn run(
     figures.full_timings = out.timings;
     drop(out);
 
-    let conn = baseline::open(&path)?;
+    let baseline = sqlite_file.as_deref().map(baseline::open).transpose()?;
     let now = opts.now;
-    figures.full_sql = timed(|| Ok(baseline::run(&conn, now, None)?))?.1;
+    if let Some(conn) = &baseline {
+        figures.full_sql = Some(timed(|| Ok(baseline::run(conn, now, None)?))?.1);
+    }
 
     let org_text = org.to_string();
     let mut one = Vec::new();
@@ -264,22 +288,24 @@ pub fn run(
             })?
             .1,
         );
-        one_sql.push(timed(|| Ok(baseline::run(&conn, now, Some(&org_text))?))?.1);
+        if let Some(conn) = &baseline {
+            one_sql.push(timed(|| Ok(baseline::run(conn, now, Some(&org_text))?))?.1);
+        }
     }
     figures.one_org = median(one);
-    figures.one_org_sql = median(one_sql);
-    drop(conn);
+    figures.one_org_sql = (!one_sql.is_empty()).then(|| median(one_sql));
+    drop(baseline);
     let slugs: Vec<String> = store
         .list_orgs(&Scope::All)?
         .into_iter()
         .map(|o| o.slug)
         .collect();
     drop(store);
-    figures.api = crate::api_load::run(&path, &slugs, API_CLIENTS, API_REQUESTS_PER_CLIENT)?;
+    figures.api = crate::api_load::run(&url, &slugs, API_CLIENTS, API_REQUESTS_PER_CLIENT)?;
     // Before the agents add their hosts, so the size is the generated MSP's.
-    figures.db_bytes = db_size(&path);
+    figures.db_bytes = SqlStore::open_url(&url)?.database_bytes()?;
     progress("osquery agents", 0, 1);
-    figures.osquery = crate::osquery_load::run(&path, crate::osquery_load::Plan::default())?;
+    figures.osquery = crate::osquery_load::run(&url, crate::osquery_load::Plan::default())?;
     progress("osquery agents", 1, 1);
     Ok(figures)
 }

@@ -22,7 +22,6 @@ use assay_store::{Actor, Scope, SqlStore, Store};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -555,9 +554,9 @@ where
     Ok((back, out, started.elapsed()))
 }
 
-/// Serves the database at `path` and runs `plan`'s agents against it.
-pub fn run(path: &Path, plan: Plan) -> Result<OsqueryFigures, BenchError> {
-    let store: Arc<dyn Store> = Arc::new(SqlStore::open(path)?);
+/// Serves the database at `url` and runs `plan`'s agents against it.
+pub fn run(url: &str, plan: Plan) -> Result<OsqueryFigures, BenchError> {
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open_url(url)?);
     let secrets = enroll_secrets(store.as_ref(), plan.organisations)?;
     let mut figures = OsqueryFigures {
         plan: Some(plan),

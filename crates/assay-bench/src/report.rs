@@ -25,6 +25,14 @@ fn ratio(assay: &Phase, sql: &Phase) -> f64 {
     assay.wall.as_secs_f64() / sql.wall.as_secs_f64().max(1e-9)
 }
 
+/// The baseline's time and Assay's ratio to it, or dashes without one.
+fn against_sql(assay: &Phase, sql: Option<&Phase>) -> (String, String) {
+    match sql {
+        Some(sql) => (secs(sql.wall), format!("{:.2}", ratio(assay, sql))),
+        None => ("—".into(), "—".into()),
+    }
+}
+
 /// A report that fits a terminal.
 pub fn text(f: &Figures, size: &str) -> String {
     let mut out = String::new();
@@ -33,7 +41,8 @@ pub fn text(f: &Figures, size: &str) -> String {
         out.push('\n');
     };
     line(format!(
-        "size {size}: {} organisations, {} assets, {} records; database {:.1} GiB",
+        "size {size} on {}: {} organisations, {} assets, {} records; database {:.1} GiB",
+        f.backend,
         f.organisations,
         f.assets,
         f.rows,
@@ -54,13 +63,14 @@ pub fn text(f: &Figures, size: &str) -> String {
         secs(f.load.wall),
         mib(f.load.peak_rss)
     ));
+    let (sql, vs) = against_sql(&f.full, f.full_sql.as_ref());
     line(format!(
-        "{:<44} {:>12} {:>12} {:>12} {:>10.2}",
+        "{:<44} {:>12} {:>12} {:>12} {:>10}",
         "full evaluation, every org × 3 frameworks",
         secs(f.full.wall),
         mib(f.full.peak_rss),
-        secs(f.full_sql.wall),
-        ratio(&f.full, &f.full_sql)
+        sql,
+        vs
     ));
     line(format!(
         "{:<44} {:>12}",
@@ -77,16 +87,17 @@ pub fn text(f: &Figures, size: &str) -> String {
         "  of which: storing the run",
         secs(f.full_timings.save)
     ));
+    let (sql, vs) = against_sql(&f.one_org, f.one_org_sql.as_ref());
     line(format!(
-        "{:<44} {:>12} {:>12} {:>12} {:>10.2}",
+        "{:<44} {:>12} {:>12} {:>12} {:>10}",
         format!(
             "one org after one change ({}, {} records)",
             f.one_org_name, f.one_org_rows
         ),
         secs(f.one_org.wall),
         mib(f.one_org.peak_rss),
-        secs(f.one_org_sql.wall),
-        ratio(&f.one_org, &f.one_org_sql)
+        sql,
+        vs
     ));
     let api = &f.api;
     line(format!(
@@ -207,6 +218,7 @@ fn phase(p: &Phase) -> Value {
 pub fn json(f: &Figures, size: &str) -> Value {
     json!({
         "size": size,
+        "backend": f.backend,
         "organisations": f.organisations,
         "assets": f.assets,
         "records": f.rows,
@@ -220,12 +232,12 @@ pub fn json(f: &Figures, size: &str) -> Value {
             "engine": f.full_timings.evaluate.as_secs_f64(),
             "storing_run": f.full_timings.save.as_secs_f64(),
         },
-        "full_evaluation_sql": phase(&f.full_sql),
-        "full_evaluation_ratio": ratio(&f.full, &f.full_sql),
+        "full_evaluation_sql": f.full_sql.as_ref().map(phase),
+        "full_evaluation_ratio": f.full_sql.as_ref().map(|s| ratio(&f.full, s)),
         "one_org": {"organisation": f.one_org_name, "records": f.one_org_rows},
         "one_org_evaluation": phase(&f.one_org),
-        "one_org_evaluation_sql": phase(&f.one_org_sql),
-        "one_org_evaluation_ratio": ratio(&f.one_org, &f.one_org_sql),
+        "one_org_evaluation_sql": f.one_org_sql.as_ref().map(phase),
+        "one_org_evaluation_ratio": f.one_org_sql.as_ref().map(|s| ratio(&f.one_org, s)),
         "api": {
             "endpoint": f.api.endpoint,
             "clients": f.api.clients,

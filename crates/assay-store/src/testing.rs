@@ -101,14 +101,28 @@ impl TestDb {
                     .map_err(|e| e.to_string())
             }
             Cleanup::Database { .. } => {
-                let mut client = postgres::Client::connect(&self.url, postgres::NoTls)
-                    .map_err(|e| e.to_string())?;
+                let mut client = crate::sql::pg_client(&self.url).map_err(|e| e.to_string())?;
                 client.execute(sql, &[]).map_err(|e| match e.as_db_error() {
                     Some(db) => db.message().to_string(),
                     None => e.to_string(),
                 })
             }
         }
+    }
+
+    /// A PostgreSQL client on this database, connected as the store
+    /// connects (TLS settings included).
+    ///
+    /// # Panics
+    /// On SQLite, or when the server refuses.
+    pub fn postgres_client(&self) -> postgres::Client {
+        assert_eq!(
+            self.backend(),
+            Backend::Postgres,
+            "not a PostgreSQL database"
+        );
+        crate::sql::pg_client(&self.url)
+            .unwrap_or_else(|e| panic!("cannot connect to the test database: {e}"))
     }
 
     pub fn backend(&self) -> Backend {
@@ -150,7 +164,7 @@ fn database_url(admin: &str, name: &str) -> String {
 }
 
 fn admin_command(admin: &str, sql: &str) -> Result<()> {
-    let mut client = postgres::Client::connect(admin, postgres::NoTls)
+    let mut client = crate::sql::pg_client(admin)
         .map_err(|e| StoreError::Database(format!("cannot connect to {PG_URL_VAR}: {e}")))?;
     client.batch_execute(sql)?;
     Ok(())

@@ -25,6 +25,7 @@ use uuid::Uuid;
 on_both_backends!(
     a_scope_that_does_not_grant_the_org_sees_nothing,
     a_failed_import_writes_nothing,
+    large_imports_go_in_batches_and_still_name_a_duplicate,
     organisations_are_validated,
     overrides_and_tier_changes_are_audited,
     results_as_of_pick_the_run_in_force_then,
@@ -155,6 +156,60 @@ fn a_scope_that_does_not_grant_the_org_sees_nothing(db: &TestDb) {
         store.revoke_exception(&actor(), &only_a, e.id, Utc::now()),
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// Imports are written many rows per statement; a clash deep inside a
+/// batch, or between two rows of one batch, is still named and undoes the
+/// whole import, and an upsert of the same id twice keeps the last.
+fn large_imports_go_in_batches_and_still_name_a_duplicate(db: &TestDb) {
+    let store = db.open();
+    let a = org(&store, "alpha", OrgKind::Client);
+    let import = |rows: &[Row], mode| {
+        store.import_rows(&actor(), &Scope::All, a.id, RecordKind::Site, rows, mode)
+    };
+    let many: Vec<Row> = (0..1000)
+        .map(|i| site(&format!("s{i:04}"), &format!("Site {i}")))
+        .collect();
+    assert_eq!(import(&many, ImportMode::Insert).unwrap(), 1000);
+    let stored = store
+        .list_rows(&Scope::All, a.id, RecordKind::Site)
+        .unwrap();
+    assert_eq!(stored, many, "every row, every value, in id order");
+
+    let audit_before = audit_len(&store);
+    for (clash, why) in [(290, "deep in the second batch"), (5, "near the start")] {
+        let mut rows: Vec<Row> = (1000..1300)
+            .map(|i| site(&format!("s{i:04}"), "New"))
+            .collect();
+        rows[clash] = site("s0777", "Clash");
+        let err = import(&rows, ImportMode::Insert).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::DuplicateId { id, .. } if id == "s0777"),
+            "{why}: {err}"
+        );
+    }
+    let mut twice: Vec<Row> = (2000..2100)
+        .map(|i| site(&format!("s{i:04}"), "New"))
+        .collect();
+    twice.push(site("s2050", "Again"));
+    let err = import(&twice, ImportMode::Insert).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::DuplicateId { id, .. } if id == "s2050"),
+        "two rows of one import: {err}"
+    );
+    assert_eq!(
+        count(&store, a.id, RecordKind::Site),
+        1000,
+        "nothing written"
+    );
+    assert_eq!(audit_len(&store), audit_before);
+
+    assert_eq!(import(&twice, ImportMode::Upsert).unwrap(), 101);
+    let again = store
+        .get_row(&Scope::All, a.id, RecordKind::Site, "s2050")
+        .unwrap();
+    assert_eq!(again, site("s2050", "Again"), "the later row wins");
+    assert_eq!(count(&store, a.id, RecordKind::Site), 1100);
 }
 
 fn a_failed_import_writes_nothing(db: &TestDb) {
@@ -1367,7 +1422,7 @@ fn schemas_match() {
         .collect::<Result<_, _>>()
         .unwrap();
 
-    let mut client = postgres::Client::connect(pg.url(), postgres::NoTls).unwrap();
+    let mut client = pg.postgres_client();
     let mut postgres: BTreeMap<String, Vec<(String, String, bool)>> = BTreeMap::new();
     for r in client
         .query(

@@ -32,8 +32,12 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Folder for the benchmark database (default: a temporary folder, removed afterwards).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "postgres")]
     dir: Option<PathBuf>,
+    /// Run on this empty PostgreSQL database (postgres://…) instead of a
+    /// SQLite file. The plain-SQL baseline is SQLite's, so it is skipped.
+    #[arg(long)]
+    postgres: Option<String>,
     /// Repeats of the one-organisation re-evaluation (the median is reported).
     #[arg(long, default_value_t = 5)]
     repeats: usize,
@@ -63,6 +67,7 @@ pub fn run(a: BenchArgs, now: DateTime<Utc>) -> Result<()> {
         dir,
         now,
         repeats: a.repeats,
+        postgres: a.postgres.clone(),
     };
     let figures = assay_bench::run(&opts, &|phase, done, total| {
         bar.set_length(total as u64);

@@ -306,3 +306,19 @@ fn a_thousand_concurrent_changes_through_two_nodes_keep_one_audit_chain() {
     }
     assert_eq!(sites, CHANGES, "every change is stored");
 }
+
+/// Ctrl-C stops a node cleanly once its job is done: exit status 0, and
+/// its PostgreSQL connections closed without a panic.
+#[test]
+fn a_node_stopped_with_ctrl_c_exits_cleanly() {
+    let env = Env::on(Backend::Postgres);
+    env.small_world();
+    let a = node(&env, "node-a", &[]);
+    let id = evaluation_job_taken(&a, "node-a");
+    a.wait_for_log(&format!("job {id} done"), Duration::from_secs(60));
+    let (status, log) = a.interrupt();
+    assert!(status.success(), "{status}: {log}");
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+    assert_eq!(runs_of_job(&env, &id).len(), 1);
+}

@@ -2,7 +2,7 @@
 //! PostgreSQL or back): every table, row for row, in one transaction on the
 //! target, then checked.
 
-use super::db::{Arg, Db, ToArg, params};
+use super::db::{Arg, Db, ToArg, params, placeholder_tuples};
 use super::{POSTGRES_MIGRATIONS, SqlStore};
 use crate::audit::ChainBreak;
 use crate::{Result, Store, StoreError};
@@ -167,17 +167,10 @@ fn insert_rows(
     columns: &[String],
     rows: &[Vec<Arg<'static>>],
 ) -> Result<()> {
-    let width = columns.len();
-    let tuples: Vec<String> = (0..rows.len())
-        .map(|r| {
-            let marks: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO {table} ({}) VALUES {}",
         columns.join(", "),
-        tuples.join(", ")
+        placeholder_tuples(rows.len(), columns.len())
     );
     let args: Vec<&dyn ToArg> = rows.iter().flatten().map(|a| a as &dyn ToArg).collect();
     target

@@ -55,6 +55,18 @@ impl Dialect {
     }
 }
 
+/// `(?1, ?2), (?3, ?4)`: `rows` tuples of `width` numbered placeholders,
+/// for a multi-row INSERT.
+pub fn placeholder_tuples(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg<'a> {

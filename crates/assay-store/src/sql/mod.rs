@@ -9,12 +9,14 @@ pub(crate) mod db;
 mod jobs;
 mod notify;
 mod osquery;
+mod pg_tls;
 mod pool;
 mod postgres;
 mod records;
 mod sqlite;
 
 pub use copy::CopyReport;
+pub(crate) use postgres::client as pg_client;
 pub use postgres::redact as redact_url;
 
 use crate::audit::{self, ChainBreak, GENESIS};
@@ -107,6 +109,39 @@ impl SqlStore {
     /// Which database this is.
     pub fn dialect(&self) -> Result<Dialect> {
         Ok(self.reader()?.dialect())
+    }
+
+    /// The database's size on disk: SQLite's pages (the write-ahead log
+    /// not counted), or PostgreSQL's `pg_database_size`.
+    pub fn database_bytes(&self) -> Result<u64> {
+        let conn = self.reader()?;
+        let bytes: i64 = match conn.dialect() {
+            Dialect::Sqlite => conn.query_one(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                params![],
+                |r| r.get(0),
+            )?,
+            Dialect::Postgres => conn.query_one(
+                "SELECT pg_database_size(current_database())",
+                params![],
+                |r| r.get(0),
+            )?,
+        };
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
+    /// Whether the connection to the database is encrypted (TLS to
+    /// PostgreSQL); an embedded SQLite file has no connection to encrypt.
+    pub fn encrypted(&self) -> Result<bool> {
+        let conn = self.reader()?;
+        match conn.dialect() {
+            Dialect::Sqlite => Ok(false),
+            Dialect::Postgres => conn.query_one(
+                "SELECT COUNT(*) FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl",
+                params![],
+                |r| Ok(r.get::<i64>(0)? == 1),
+            ),
+        }
     }
 
     /// Applies the migrations not yet applied, all in one transaction; on

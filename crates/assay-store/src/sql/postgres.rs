@@ -4,6 +4,7 @@
 //! chain's head, job claims) lock rows.
 
 use super::db::{Arg, Db, DbRow, Dialect, ToArg, ValueRef, numbered_placeholders};
+use super::pg_tls::{Mode, PgTarget};
 use super::pool::{Pool, Pooled};
 use super::{Backend, SqlStore};
 use crate::{Result, StoreError};
@@ -13,38 +14,110 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
-/// Connections each node keeps open.
+/// Connections each node opens at most (as they are needed: a short
+/// command uses one).
 const CONNECTIONS: usize = 8;
 
 struct PgBackend {
-    url: String,
+    server: Server,
     pool: Pool<PgDb>,
+}
+
+/// Where and how to connect: the URL as given (for messages), the parsed
+/// configuration, and the TLS connector unless TLS is off.
+struct Server {
+    url: String,
+    config: postgres::Config,
+    tls: Option<MakeRustlsConnect>,
+}
+
+impl Server {
+    fn new(url: &str) -> Result<Server> {
+        let target = PgTarget::parse(url)?;
+        let mut config: postgres::Config = target
+            .url
+            .parse()
+            .map_err(|e| StoreError::Invalid(format!("database URL {}: {e}", redact(url))))?;
+        config.application_name("assay").ssl_mode(target.ssl_mode());
+        let tls = match target.mode {
+            Mode::Disable => None,
+            Mode::Prefer | Mode::Require => Some(MakeRustlsConnect::new(target.client_config()?)),
+        };
+        Ok(Server {
+            url: url.to_string(),
+            config,
+            tls,
+        })
+    }
+
+    fn connect(&self) -> Result<PgDb> {
+        let client = match &self.tls {
+            None => self.config.connect(NoTls),
+            Some(tls) => self.config.connect(tls.clone()),
+        }
+        .map_err(|e| {
+            StoreError::Database(format!(
+                "cannot connect to PostgreSQL at {}: {}",
+                redact(&self.url),
+                error_text(&e)
+            ))
+        })?;
+        Ok(PgDb {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+        })
+    }
+}
+
+/// One client connection to `url`, made as the store makes its own (TLS
+/// settings included), for tools and tests that talk to the database
+/// directly.
+pub fn client(url: &str) -> Result<Client> {
+    Ok(Server::new(url)?.connect()?.client.into_inner())
 }
 
 impl SqlStore {
     /// Connects to the PostgreSQL database at `url`
-    /// (`postgres://user:password@host:port/database`) and migrates it.
+    /// (`postgres://user:password@host:port/database`, with libpq's
+    /// `sslmode` and `sslrootcert` if wanted; see [`super::pg_tls`]) and
+    /// migrates it.
     pub fn connect(url: &str) -> Result<SqlStore> {
+        let server = Server::new(url)?;
         let mut pool = Pool::default();
-        for _ in 0..CONNECTIONS {
-            pool.add(PgDb::connect(url)?);
-        }
-        SqlStore::start(Box::new(PgBackend {
-            url: url.to_string(),
-            pool,
-        }))
+        // One at once, so that a wrong URL or password fails here.
+        pool.add(server.connect()?);
+        SqlStore::start(Box::new(PgBackend { server, pool }))
     }
 }
 
 impl PgBackend {
     fn take(&self) -> Result<Box<dyn Db + '_>> {
-        let mut conn = self.pool.take()?;
+        let mut conn = self
+            .pool
+            .take_or_open(CONNECTIONS, || self.server.connect())?;
         if conn.client.borrow().is_closed() {
             // The server restarted or dropped the connection: open another.
-            conn.replace(PgDb::connect(&self.url)?);
+            drop_on_own_thread(conn.replace(self.server.connect()?));
         }
         Ok(Box::new(PooledPg(conn)))
+    }
+}
+
+impl Drop for PgBackend {
+    fn drop(&mut self) {
+        drop_on_own_thread(self.pool.drain());
+    }
+}
+
+/// Drops connections on a thread of their own. A `postgres::Client` closes
+/// by blocking on its internal runtime, which panics on a thread that is
+/// driving an async runtime, as the server's are when the last handle on
+/// the store goes there.
+fn drop_on_own_thread<T: Send + 'static>(value: T) {
+    if std::thread::spawn(move || drop(value)).join().is_err() {
+        eprintln!("closing PostgreSQL connections failed");
     }
 }
 
@@ -65,24 +138,6 @@ struct PgDb {
 }
 
 impl PgDb {
-    fn connect(url: &str) -> Result<PgDb> {
-        let mut config: postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Database(format!("database URL: {e}")))?;
-        config.application_name("assay");
-        let client = config.connect(NoTls).map_err(|e| {
-            StoreError::Database(format!(
-                "cannot connect to PostgreSQL at {}: {}",
-                redact(url),
-                error_text(&e)
-            ))
-        })?;
-        Ok(PgDb {
-            client: RefCell::new(client),
-            statements: RefCell::new(HashMap::new()),
-        })
-    }
-
     fn prepare(&self, sql: &str) -> Result<Statement> {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
@@ -259,7 +314,20 @@ fn error_text(e: &postgres::Error) -> String {
             Some(detail) => format!("{}: {detail}", db.message()),
             None => db.message().to_string(),
         },
-        None => e.to_string(),
+        // With its causes: "error performing TLS handshake" alone does not
+        // say that the certificate was not trusted.
+        None => {
+            let mut text = e.to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                let more = c.to_string();
+                if !text.contains(&more) {
+                    text = format!("{text}: {more}");
+                }
+                cause = c.source();
+            }
+            text
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reading and writing records of any kind, driven by the kind's field list.
 
 use super::convert::{from_sql, to_sql};
-use super::db::{Db, DbRow, ToArg, params};
+use super::db::{Db, DbRow, ToArg, params, placeholder_tuples};
 use crate::{ImportMode, Result, StoreError};
 use assay_core::records::{RecordKind, Row};
 use uuid::Uuid;
@@ -16,8 +16,20 @@ fn columns(kind: RecordKind) -> String {
         .join(", ")
 }
 
+/// Placeholders one statement may carry, kept under both databases'
+/// limits (SQLite 32,766, PostgreSQL 65,535).
+const MAX_PLACEHOLDERS: usize = 30_000;
+
+/// Rows one INSERT carries at most. Statements are written for powers of
+/// two up to this, so a connection caches a handful of them per kind.
+const MAX_ROWS_PER_INSERT: usize = 256;
+
 /// Writes rows inside the caller's transaction; returns how many stored rows
 /// were replaced. A duplicate id (in `Insert` mode) names the id.
+///
+/// Rows go in multi-row INSERTs (one round trip per batch matters on
+/// PostgreSQL). A batch the database refuses is undone to a savepoint and
+/// written again row by row, which names the row at fault.
 pub fn write_rows(
     conn: &dyn Db,
     org: Uuid,
@@ -34,12 +46,46 @@ pub fn write_rows(
         )?;
     }
     let n = kind.fields().len();
-    let placeholders: Vec<String> = (3..n + 3).map(|i| format!("?{i}")).collect();
+    if let Some(row) = rows.iter().find(|r| r.values.len() != n) {
+        return Err(StoreError::Invalid(format!(
+            "{kind} '{}' has {} values, expected {n}",
+            row.id,
+            row.values.len()
+        )));
+    }
+    let widest = (MAX_PLACEHOLDERS / (n + 2)).clamp(1, MAX_ROWS_PER_INSERT);
+    let mut rest = rows;
+    while !rest.is_empty() {
+        // The largest power of two that fits.
+        let take = 1 << (rest.len().min(widest).ilog2());
+        let (batch, after) = rest.split_at(take);
+        if take == 1 {
+            insert_one(conn, &org, kind, mode, &batch[0])?;
+        } else {
+            conn.batch("SAVEPOINT write_rows")?;
+            match insert_many(conn, &org, kind, mode, batch) {
+                Ok(()) => conn.batch("RELEASE SAVEPOINT write_rows")?,
+                Err(_) => {
+                    conn.batch("ROLLBACK TO SAVEPOINT write_rows; RELEASE SAVEPOINT write_rows")?;
+                    for row in batch {
+                        insert_one(conn, &org, kind, mode, row)?;
+                    }
+                }
+            }
+        }
+        rest = after;
+    }
+    Ok(replaced)
+}
+
+/// `INSERT INTO table (org_id, id, fields…) VALUES` followed by `rows`
+/// tuples of placeholders, and the upsert clause in `Upsert` mode.
+fn insert_sql(kind: RecordKind, mode: ImportMode, rows: usize) -> String {
     let mut sql = format!(
-        "INSERT INTO {} (org_id, id, {}) VALUES (?1, ?2, {})",
+        "INSERT INTO {} (org_id, id, {}) VALUES {}",
         kind.table(),
         columns(kind),
-        placeholders.join(", ")
+        placeholder_tuples(rows, kind.fields().len() + 2)
     );
     if mode == ImportMode::Upsert {
         let set: Vec<String> = kind
@@ -52,30 +98,49 @@ pub fn write_rows(
             set.join(", ")
         ));
     }
-    for row in rows {
-        if row.values.len() != n {
-            return Err(StoreError::Invalid(format!(
-                "{kind} '{}' has {} values, expected {n}",
-                row.id,
-                row.values.len()
-            )));
-        }
-        let values: Vec<_> = row.values.iter().map(to_sql).collect();
-        let args: Vec<&dyn ToArg> = [&org as &dyn ToArg, &row.id]
-            .into_iter()
-            .chain(values.iter().map(|v| v as &dyn ToArg))
-            .collect();
-        match conn.execute(&sql, &args) {
-            Err(StoreError::Unique(_)) => {
-                return Err(StoreError::DuplicateId {
-                    kind,
-                    id: row.id.clone(),
-                });
-            }
-            other => other?,
-        };
+    sql
+}
+
+fn insert_many(
+    conn: &dyn Db,
+    org: &str,
+    kind: RecordKind,
+    mode: ImportMode,
+    rows: &[Row],
+) -> Result<()> {
+    let values: Vec<Vec<_>> = rows
+        .iter()
+        .map(|r| r.values.iter().map(to_sql).collect())
+        .collect();
+    let mut args: Vec<&dyn ToArg> = Vec::with_capacity(rows.len() * (kind.fields().len() + 2));
+    for (row, vals) in rows.iter().zip(&values) {
+        args.push(&org);
+        args.push(&row.id);
+        args.extend(vals.iter().map(|v| v as &dyn ToArg));
     }
-    Ok(replaced)
+    conn.execute(&insert_sql(kind, mode, rows.len()), &args)?;
+    Ok(())
+}
+
+fn insert_one(
+    conn: &dyn Db,
+    org: &str,
+    kind: RecordKind,
+    mode: ImportMode,
+    row: &Row,
+) -> Result<()> {
+    let values: Vec<_> = row.values.iter().map(to_sql).collect();
+    let args: Vec<&dyn ToArg> = [&org as &dyn ToArg, &row.id]
+        .into_iter()
+        .chain(values.iter().map(|v| v as &dyn ToArg))
+        .collect();
+    match conn.execute(&insert_sql(kind, mode, 1), &args) {
+        Err(StoreError::Unique(_)) => Err(StoreError::DuplicateId {
+            kind,
+            id: row.id.clone(),
+        }),
+        other => other.map(|_| ()),
+    }
 }
 
 /// One page of rows in id order, after `after`.

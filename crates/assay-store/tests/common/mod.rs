@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use assay_store::Actor;
-use assay_store::testing::{Backend, TestDb};
+use assay_store::testing::TestDb;
 use chrono::{DateTime, Utc};
 
 /// For each test function `name(db: &TestDb)`, a module `name` holding the
@@ -34,22 +34,7 @@ pub(crate) use on_both_backends;
 /// attacker with database access would; the rows changed, or the
 /// database's refusal.
 pub fn raw_execute(db: &TestDb, sql: &str) -> Result<u64, String> {
-    match db.backend() {
-        Backend::Sqlite => {
-            let conn = rusqlite::Connection::open(db.url()).expect("open the SQLite file");
-            conn.execute(sql, [])
-                .map(|n| n as u64)
-                .map_err(|e| e.to_string())
-        }
-        Backend::Postgres => {
-            let mut client = postgres::Client::connect(db.url(), postgres::NoTls)
-                .expect("connect to the test database");
-            client.execute(sql, &[]).map_err(|e| match e.as_db_error() {
-                Some(db) => db.message().to_string(),
-                None => e.to_string(),
-            })
-        }
-    }
+    db.execute_raw(sql)
 }
 
 /// Who the tests act as.

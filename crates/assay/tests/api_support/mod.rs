@@ -265,6 +265,21 @@ impl Server {
         }
     }
 
+    /// Stops the server as Ctrl-C would (SIGINT) and returns how it ended,
+    /// once its standard error is read to the end.
+    #[allow(dead_code)]
+    pub fn interrupt(mut self) -> (std::process::ExitStatus, String) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid");
+        // SAFETY: signalling our own child process, which has not been
+        // waited for, so the pid is still its own.
+        let sent = unsafe { libc::kill(pid, libc::SIGINT) };
+        assert_eq!(sent, 0, "cannot signal assay serve");
+        let status = self.child.wait().expect("wait for assay serve");
+        // The reader thread ends at end of file, shortly after the exit.
+        std::thread::sleep(Duration::from_millis(200));
+        (status, self.log_text())
+    }
+
     /// A client that sends no credentials.
     pub fn anonymous(&self) -> Api {
         Api {

@@ -10,11 +10,11 @@ use assay_core::access::Role;
 use assay_core::org::{OrgKind, Organisation};
 use assay_store::testing::TestDb;
 use assay_store::{
-    AccountStore, Actor, NewApiToken, NewOrg, NewSession, NewUser, Scope, Session, SqlStore, Store,
+    AccountStore, Actor, NewApiToken, NewSession, NewUser, Scope, Session, SqlStore, Store,
     StoreError, User,
 };
 use chrono::TimeDelta;
-use common::{actor, on_both_backends, t};
+use common::{actor, on_both_backends, org, t};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -62,21 +62,6 @@ struct World {
     alpha: Organisation,
     beta: Organisation,
     admin: User,
-}
-
-fn org(store: &SqlStore, slug: &str, kind: OrgKind) -> Organisation {
-    store
-        .create_org(
-            &actor(),
-            NewOrg {
-                slug: slug.into(),
-                name: slug.to_uppercase(),
-                kind,
-                tier: None,
-                contracted_endpoints: None,
-            },
-        )
-        .expect("create org")
 }
 
 fn new_user(username: &str, role: Role, orgs: &[Uuid]) -> NewUser {

@@ -7,7 +7,7 @@ use assay_core::engine::{FrameworkResult, Status, Verdict};
 use assay_core::org::{OrgKind, Organisation};
 use assay_store::notify::{Attempt, NewWebhook, NotifyStore, ResultPair};
 use assay_store::testing::TestDb;
-use assay_store::{NewOrg, RunInfo, Scope, Store, StoreError};
+use assay_store::{RunInfo, Scope, Store, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
 use common::{actor, on_both_backends, t};
 use std::collections::BTreeMap;
@@ -24,18 +24,7 @@ const NOW: &str = "2026-11-23T12:00:00Z";
 const SECRET: &str = "assayhook_0123456789abcdef";
 
 fn org(store: &dyn Store, slug: &str) -> Organisation {
-    store
-        .create_org(
-            &actor(),
-            NewOrg {
-                slug: slug.into(),
-                name: slug.to_uppercase(),
-                kind: OrgKind::Client,
-                tier: None,
-                contracted_endpoints: None,
-            },
-        )
-        .expect("create org")
+    common::org(store, slug, OrgKind::Client)
 }
 
 fn hook(org: Option<Uuid>, url: &str) -> NewWebhook {

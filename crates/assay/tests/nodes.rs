@@ -28,6 +28,13 @@ fn node(env: &Env, name: &str, extra: &[&str]) -> Server {
     env.serve(&args)
 }
 
+/// Node `name`, which stops in its evaluation jobs at `stage`
+/// (`--debug-pause-after-claim` or `--debug-pause-before-finish`) for ten
+/// minutes: long enough to be killed there.
+fn node_pausing(env: &Env, name: &str, stage: &str) -> Server {
+    node(env, name, &["--debug-pause-kind", "evaluate", stage, "10m"])
+}
+
 /// The id of the evaluation job `node` says it took.
 fn evaluation_job_taken(server: &Server, node: &str) -> String {
     let needle = format!("worker: {node} took job ");
@@ -97,16 +104,7 @@ fn evaluation_entries(env: &Env) -> usize {
 fn a_job_whose_node_dies_after_claiming_it_is_done_once_by_another() {
     let env = Env::on(Backend::Postgres);
     env.small_world();
-    let a = node(
-        &env,
-        "node-a",
-        &[
-            "--debug-pause-kind",
-            "evaluate",
-            "--debug-pause-after-claim",
-            "10m",
-        ],
-    );
+    let a = node_pausing(&env, "node-a", "--debug-pause-after-claim");
     let id = evaluation_job_taken(&a, "node-a");
     a.wait_for_log(&format!("pausing job {id}"), Duration::from_secs(30));
     let held = job(&env, &id);
@@ -144,16 +142,7 @@ fn a_job_whose_node_dies_after_claiming_it_is_done_once_by_another() {
 fn a_job_whose_node_dies_after_saving_its_run_is_not_run_twice() {
     let env = Env::on(Backend::Postgres);
     env.small_world();
-    let a = node(
-        &env,
-        "node-a",
-        &[
-            "--debug-pause-kind",
-            "evaluate",
-            "--debug-pause-before-finish",
-            "10m",
-        ],
-    );
+    let a = node_pausing(&env, "node-a", "--debug-pause-before-finish");
     let id = evaluation_job_taken(&a, "node-a");
     a.wait_for_log(&format!("pausing job {id}"), Duration::from_secs(60));
     let saved = runs_of_job(&env, &id);

@@ -93,14 +93,29 @@ impl Receiver {
     }
 }
 
-fn firewall(env: &Env, inbound: &str) -> String {
+/// Sets alpha's one firewall to let inbound traffic in (`allow`) or not
+/// (`deny`), and evaluates everyone.
+fn alpha_firewall_then_evaluate(env: &Env, inbound: &str) {
     let file = env.dir().join(format!("fw-{inbound}.csv"));
     std::fs::write(
         &file,
         format!("id,name,default_inbound,admin_interface_internet\nfw1,Edge,{inbound},false\n"),
     )
     .expect("write firewall file");
-    file.display().to_string()
+    let file = file.display().to_string();
+    env.ok(&[
+        "import", "firewall", &file, "--org", "alpha", "--mode", "upsert",
+    ]);
+    env.ok(&["evaluate"]);
+}
+
+/// The small world on PostgreSQL, evaluated once with alpha's firewall
+/// closed: the baseline the tests' changes are measured against.
+fn baseline() -> Env {
+    let env = Env::on(Backend::Postgres);
+    env.small_world();
+    alpha_firewall_then_evaluate(&env, "deny");
+    env
 }
 
 /// The id of the newest stored run.
@@ -118,16 +133,7 @@ fn hmac_hex(secret: &str, message: &[u8]) -> String {
 
 #[test]
 fn a_runs_changes_reach_each_webhook_once_signed_after_a_retry() {
-    let env = Env::on(Backend::Postgres);
-    env.small_world();
-    env.ok(&[
-        "import",
-        "firewall",
-        &firewall(&env, "deny"),
-        "--org",
-        "alpha",
-    ]);
-    env.ok(&["evaluate"]);
+    let env = baseline();
     let baseline = newest_run(&env);
     // Times are kept to the second, and a webhook hears runs that finished
     // in the second it was made: make the baseline clearly older.
@@ -156,16 +162,7 @@ fn a_runs_changes_reach_each_webhook_once_signed_after_a_retry() {
     );
 
     // Alpha's firewall now lets everything in: CE-FW-4 goes from pass to fail.
-    env.ok(&[
-        "import",
-        "firewall",
-        &firewall(&env, "allow"),
-        "--org",
-        "alpha",
-        "--mode",
-        "upsert",
-    ]);
-    env.ok(&["evaluate"]);
+    alpha_firewall_then_evaluate(&env, "allow");
     let changed = newest_run(&env);
     assert_ne!(changed, baseline);
 
@@ -266,16 +263,7 @@ fn a_runs_changes_reach_each_webhook_once_signed_after_a_retry() {
 
 #[test]
 fn a_revoked_webhook_hears_nothing_more() {
-    let env = Env::on(Backend::Postgres);
-    env.small_world();
-    env.ok(&[
-        "import",
-        "firewall",
-        &firewall(&env, "deny"),
-        "--org",
-        "alpha",
-    ]);
-    env.ok(&["evaluate"]);
+    let env = baseline();
     let receiver = Receiver::start(vec![200]);
     env.ok(&["webhook", "add", &receiver.url]);
     let hooks: Value =
@@ -285,16 +273,7 @@ fn a_revoked_webhook_hears_nothing_more() {
     let again = env.run(&["webhook", "revoke", &id], "");
     assert!(!again.status.success(), "revoking twice is refused");
 
-    env.ok(&[
-        "import",
-        "firewall",
-        &firewall(&env, "allow"),
-        "--org",
-        "alpha",
-        "--mode",
-        "upsert",
-    ]);
-    env.ok(&["evaluate"]);
+    alpha_firewall_then_evaluate(&env, "allow");
     let node = env.serve(&["--job-poll", "1s"]);
     node.wait_for_log("worker: ", Duration::from_secs(30));
     std::thread::sleep(Duration::from_secs(3));

@@ -5,8 +5,9 @@
 
 #![allow(dead_code)]
 
-use assay_store::Actor;
+use assay_core::org::{OrgKind, Organisation};
 use assay_store::testing::TestDb;
+use assay_store::{Actor, NewOrg, Store};
 use chrono::{DateTime, Utc};
 
 /// For each test function `name(db: &TestDb)`, a module `name` holding the
@@ -35,6 +36,22 @@ pub(crate) use on_both_backends;
 /// database's refusal.
 pub fn raw_execute(db: &TestDb, sql: &str) -> Result<u64, String> {
     db.execute_raw(sql)
+}
+
+/// A new organisation named after its slug, on no tier.
+pub fn org(store: &dyn Store, slug: &str, kind: OrgKind) -> Organisation {
+    store
+        .create_org(
+            &actor(),
+            NewOrg {
+                slug: slug.into(),
+                name: slug.to_uppercase(),
+                kind,
+                tier: None,
+                contracted_endpoints: None,
+            },
+        )
+        .expect("create org")
 }
 
 /// Who the tests act as.

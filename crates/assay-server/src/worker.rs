@@ -10,6 +10,7 @@ use assay_core::catalogue::Catalogue;
 use assay_store::jobs::{Claim, JobKind, retry_delay};
 use assay_store::{Actor, Scope, Store, StoreError, evaluation};
 use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -132,9 +133,10 @@ fn run(store: &dyn Store, catalogue: &Catalogue, config: &WorkerConfig, stop: &A
     if let Err(e) = &tools.sender {
         eprintln!("worker: {e}; webhook notifications will fail on this node");
     }
+    let mut scheduled = Scheduled::default();
     while !stop.load(Ordering::Relaxed) {
         let now = Utc::now();
-        if let Err(e) = schedule(store, config, now) {
+        if let Err(e) = scheduled.schedule(store, config, now) {
             eprintln!("worker: scheduling failed: {e}");
         }
         match store.claim_job(&config.node, now, lease) {
@@ -165,46 +167,75 @@ fn slot_start(now: DateTime<Utc>, every: Duration) -> DateTime<Utc> {
     DateTime::from_timestamp(start, 0).unwrap_or(now)
 }
 
-fn schedule(
-    store: &dyn Store,
-    config: &WorkerConfig,
-    now: DateTime<Utc>,
-) -> assay_store::Result<()> {
-    if let Some(every) = config.evaluate_every {
-        let at = slot_start(now, every);
-        store.schedule_job(
-            JobKind::Evaluate,
-            &assay_core::value::format_timestamp(&at),
-            at,
-        )?;
+/// The jobs this node has made sure exist, so that it writes each once
+/// rather than at every poll (a write goes through the database's one
+/// writer on SQLite).
+#[derive(Default)]
+struct Scheduled {
+    known: HashSet<(JobKind, String)>,
+}
+
+impl Scheduled {
+    /// Forgotten wholesale past this many: re-scheduling is harmless.
+    const MAX: usize = 10_000;
+
+    fn ensure(
+        &mut self,
+        store: &dyn Store,
+        kind: JobKind,
+        slot: String,
+        run_at: DateTime<Utc>,
+    ) -> assay_store::Result<()> {
+        if self.known.contains(&(kind, slot.clone())) {
+            return Ok(());
+        }
+        store.schedule_job(kind, &slot, run_at)?;
+        if self.known.len() >= Self::MAX {
+            self.known.clear();
+        }
+        self.known.insert((kind, slot));
+        Ok(())
     }
-    let day = slot_start(now, Duration::from_secs(24 * 3600));
-    store.schedule_job(
-        JobKind::Retention,
-        &assay_core::value::format_timestamp(&day),
-        day,
-    )?;
-    schedule_notifications(store, now)
+
+    fn schedule(
+        &mut self,
+        store: &dyn Store,
+        config: &WorkerConfig,
+        now: DateTime<Utc>,
+    ) -> assay_store::Result<()> {
+        let slot = |at: DateTime<Utc>| assay_core::value::format_timestamp(&at);
+        if let Some(every) = config.evaluate_every {
+            let at = slot_start(now, every);
+            self.ensure(store, JobKind::Evaluate, slot(at), at)?;
+        }
+        let day = slot_start(now, Duration::from_secs(24 * 3600));
+        self.ensure(store, JobKind::Retention, slot(day), day)?;
+        self.schedule_notifications(store, now)
+    }
+
+    /// A notification job for each run finished lately that a webhook hears
+    /// about (the run's id is the slot, so each run is notified once).
+    fn schedule_notifications(
+        &mut self,
+        store: &dyn Store,
+        now: DateTime<Utc>,
+    ) -> assay_store::Result<()> {
+        let hooks = store.list_webhooks(&Scope::All)?;
+        if hooks.iter().all(|h| h.revoked_at.is_some()) {
+            return Ok(());
+        }
+        for run in store.runs_finished_since(now - NOTIFY_LOOKBACK)? {
+            if hooks.iter().any(|h| h.hears_run_at(run.finished_at)) {
+                self.ensure(store, JobKind::Notify, run.id.to_string(), run.finished_at)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How far back a node looks for runs to notify about: a run that finished
 /// while every node was down is still notified when one comes back.
 const NOTIFY_LOOKBACK: TimeDelta = TimeDelta::days(1);
-
-/// A notification job for each run finished lately that a webhook hears
-/// about (the run's id is the slot, so each run is notified once).
-fn schedule_notifications(store: &dyn Store, now: DateTime<Utc>) -> assay_store::Result<()> {
-    let hooks = store.list_webhooks(&Scope::All)?;
-    if hooks.iter().all(|h| h.revoked_at.is_some()) {
-        return Ok(());
-    }
-    for run in store.runs_finished_since(now - NOTIFY_LOOKBACK)? {
-        if hooks.iter().any(|h| h.hears_run_at(run.finished_at)) {
-            store.schedule_job(JobKind::Notify, &run.id.to_string(), run.finished_at)?;
-        }
-    }
-    Ok(())
-}
 
 /// Runs one claimed job, renewing the lease meanwhile, and records how it
 /// ended. A job whose claim was lost (this node was too slow) is left to

@@ -18,6 +18,7 @@ on_both_backends!(
     each_result_is_paired_with_the_one_it_replaced,
     deliveries_count_attempts_and_stay_delivered,
     runs_are_found_by_id_and_by_when_they_finished,
+    two_nodes_revoking_one_webhook_at_once_revoke_it_once,
 );
 
 const NOW: &str = "2026-11-23T12:00:00Z";
@@ -347,4 +348,63 @@ fn runs_are_found_by_id_and_by_when_they_finished(db: &TestDb) {
     };
     assert_eq!(since(24), [late.id], "by finishing time, not as-of time");
     assert_eq!(since(48), [early.id, late.id]);
+}
+
+/// Each node reads the webhook as not revoked; only one may revoke it and
+/// audit that.
+fn two_nodes_revoking_one_webhook_at_once_revoke_it_once(db: &TestDb) {
+    let first = db.open();
+    let a = org(&first, "alpha");
+    let hook = first
+        .create_webhook(
+            &actor(),
+            &Scope::All,
+            hook(Some(a.id), "https://x.example/"),
+            t(NOW),
+        )
+        .unwrap();
+    for round in 0..5 {
+        let nodes = [db.open(), db.open()];
+        let target = if round == 0 {
+            hook.id
+        } else {
+            first
+                .create_webhook(
+                    &actor(),
+                    &Scope::All,
+                    self::hook(Some(a.id), "https://x.example/"),
+                    t(NOW),
+                )
+                .unwrap()
+                .id
+        };
+        let barrier = std::sync::Barrier::new(2);
+        let outcomes: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = nodes
+                .iter()
+                .map(|n| {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        barrier.wait();
+                        n.revoke_webhook(&actor(), &Scope::All, target, t(NOW))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let ok = outcomes.iter().filter(|o| o.is_ok()).count();
+        let conflicts = outcomes
+            .iter()
+            .filter(|o| matches!(o, Err(StoreError::Conflict(_))))
+            .count();
+        assert_eq!((ok, conflicts), (1, 1), "round {round}: {outcomes:?}");
+    }
+    let revokes = first
+        .audit_entries(0, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "webhook.revoke")
+        .count();
+    assert_eq!(revokes, 5, "one audit entry per webhook revoked");
+    assert!(first.verify_audit().unwrap().is_ok());
 }

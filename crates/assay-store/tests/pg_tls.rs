@@ -90,3 +90,22 @@ fn bad_tls_settings_are_named() {
         assert!(e.to_string().contains(needle), "{query}: {e}");
     }
 }
+
+#[test]
+fn a_certificate_for_another_name_is_refused() {
+    let db = TestDb::postgres();
+    let ca = root_cert(&db);
+    // The right server (hostaddr), reached under a name its certificate
+    // does not carry (host): the chain verifies, the name does not.
+    let base = db.url().split('?').next().unwrap_or_default();
+    let renamed = base.replacen("@127.0.0.1:", "@wrong-name.test:", 1);
+    assert_ne!(renamed, base, "the test URL is not on 127.0.0.1: {base}");
+    let url = format!("{renamed}?hostaddr=127.0.0.1&sslmode=require&sslrootcert={ca}");
+    let e = SqlStore::open_url(&url)
+        .err()
+        .expect("connected to a server whose certificate names another host");
+    assert!(e.to_string().contains("not valid for name"), "{e}");
+    // The same, under the name the certificate carries, connects.
+    let right = format!("{base}?hostaddr=127.0.0.1&sslmode=require&sslrootcert={ca}");
+    assert!(SqlStore::open_url(&right).unwrap().encrypted().unwrap());
+}

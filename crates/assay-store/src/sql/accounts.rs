@@ -323,10 +323,14 @@ fn revoke_one_session(
     if s.revoked_at.is_some() {
         return Ok(false);
     }
-    tx.execute(
-        "UPDATE sessions SET revoked_at = ?1 WHERE id = ?2",
+    // Another node may have revoked it since it was read.
+    let changed = tx.execute(
+        "UPDATE sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
         params![ts(now), s.id.to_string()],
     )?;
+    if changed == 0 {
+        return Ok(false);
+    }
     append_audit(
         tx,
         actor,
@@ -1146,10 +1150,14 @@ impl AccountStore for SqlStore {
         if t.revoked_at.is_some() {
             return Ok(false);
         }
-        tx.execute(
-            "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2",
+        // Another node may have revoked it since it was read.
+        let changed = tx.execute(
+            "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
             params![ts(now), id.to_string()],
         )?;
+        if changed == 0 {
+            return Ok(false);
+        }
         let after = ApiToken {
             revoked_at: Some(to_second(now)),
             ..t.clone()

@@ -344,7 +344,6 @@ fn org_json(o: &Organisation) -> Json {
            "contracted_endpoints": o.contracted_endpoints})
 }
 
-/// Fails with `NotFound` unless the scope grants `org` and it exists.
 /// Revoking one row of a table with a `revoked_at` column, audited.
 pub(crate) struct Revoking {
     pub table: &'static str,
@@ -367,16 +366,21 @@ impl Revoking {
         before: Json,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let already = || StoreError::Conflict(format!("{} {id} is already revoked", self.what));
         if revoked_at.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "{} {id} is already revoked",
-                self.what
-            )));
+            return Err(already());
         }
-        tx.execute(
-            &format!("UPDATE {} SET revoked_at = ?1 WHERE id = ?2", self.table),
+        // Another node may have revoked it since it was read.
+        let changed = tx.execute(
+            &format!(
+                "UPDATE {} SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+                self.table
+            ),
             params![ts(now), id.to_string()],
         )?;
+        if changed == 0 {
+            return Err(already());
+        }
         let mut after = before.clone();
         after["revoked_at"] = json!(ts(now));
         append_audit(tx, actor, self.action, org, &self.target, before, after)
@@ -403,6 +407,7 @@ fn run_row(r: &dyn DbRow) -> Result<RunInfo> {
     })
 }
 
+/// Fails with `NotFound` unless the scope grants `org` and it exists.
 fn check_org(conn: &dyn Db, scope: &Scope, org: Uuid) -> Result<()> {
     let exists = scope.allows(org)
         && conn.exists(
@@ -944,15 +949,18 @@ impl Store for SqlStore {
             )?
             .filter(|e| scope.allows(e.org_id))
             .ok_or_else(|| StoreError::NotFound(format!("exception {id}")))?;
+        let already = || StoreError::Conflict(format!("exception {id} is already revoked"));
         if found.revoked_at.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "exception {id} is already revoked"
-            )));
+            return Err(already());
         }
-        tx.execute(
-            "UPDATE exceptions SET revoked_at = ?1 WHERE id = ?2",
+        // Another node may have revoked it since it was read.
+        let changed = tx.execute(
+            "UPDATE exceptions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
             params![format_timestamp(&now), id.to_string()],
         )?;
+        if changed == 0 {
+            return Err(already());
+        }
         let mut after = found.clone();
         after.revoked_at = Some(now);
         append_audit(

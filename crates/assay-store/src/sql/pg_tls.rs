@@ -7,14 +7,18 @@
 //! | `sslmode` | TLS | certificate |
 //! |---|---|---|
 //! | `disable` | never | — |
-//! | `prefer` (the default, as in libpq) | if the server offers it | verified |
+//! | `prefer` | if the server offers it | verified |
 //! | `require`, `verify-full` | always; fails without | verified |
 //!
-//! `allow` and `verify-ca` are refused: the first would try plain text
-//! first, the second skips the host name check that Assay always makes.
+//! Without `sslmode`, a server on loopback gets `prefer` and any other
+//! `require`: with `prefer` someone on the path can answer "no TLS" for
+//! the server and see everything, so plain text across a network must be
+//! asked for by name (`sslmode=disable`, or `prefer`). `allow` and
+//! `verify-ca` are refused: the first would try plain text first, the
+//! second skips the host name check that Assay always makes.
 
 use crate::{Result, StoreError};
-use postgres::config::SslMode;
+use postgres::config::{Host, SslMode};
 use rustls::ClientConfig;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
@@ -26,7 +30,8 @@ use std::sync::Arc;
 pub struct PgTarget {
     /// The URL without `sslmode` and `sslrootcert`.
     pub url: String,
-    pub mode: Mode,
+    /// As given; `None` when the URL names no `sslmode`.
+    pub mode: Option<Mode>,
     /// PEM file of the certificate authorities to trust instead of the
     /// system's.
     pub root_cert: Option<String>,
@@ -46,14 +51,14 @@ impl PgTarget {
             Some((b, q)) => (b, q),
             None => (url, ""),
         };
-        let mut mode = Mode::Prefer;
+        let mut mode = None;
         let mut root_cert = None;
         let mut rest = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match key {
                 "sslmode" => {
-                    mode = match value {
+                    mode = Some(match value {
                         "disable" => Mode::Disable,
                         "prefer" => Mode::Prefer,
                         "require" | "verify-full" => Mode::Require,
@@ -67,7 +72,7 @@ impl PgTarget {
                                 "sslmode={other} is not a TLS mode (disable, prefer, require, verify-full)"
                             )));
                         }
-                    }
+                    })
                 }
                 "sslrootcert" => root_cert = Some(percent_decode(value)),
                 _ => rest.push(pair),
@@ -85,13 +90,16 @@ impl PgTarget {
         })
     }
 
-    /// What `postgres::Config::ssl_mode` is given.
-    pub fn ssl_mode(&self) -> SslMode {
-        match self.mode {
-            Mode::Disable => SslMode::Disable,
-            Mode::Prefer => SslMode::Prefer,
-            Mode::Require => SslMode::Require,
-        }
+    /// The mode in force for a connection to `hosts`: as given, else
+    /// `prefer` when every host is on this machine, else `require`.
+    pub fn mode_for(&self, hosts: &[Host]) -> Mode {
+        self.mode.unwrap_or_else(|| {
+            if !hosts.is_empty() && hosts.iter().all(is_local) {
+                Mode::Prefer
+            } else {
+                Mode::Require
+            }
+        })
     }
 
     /// The TLS client configuration: the given roots, or the system's.
@@ -127,12 +135,37 @@ impl PgTarget {
                 builder
                     .with_platform_verifier()
                     .map_err(|e| {
-                        StoreError::Database(format!("the system's certificate roots: {e}"))
+                        StoreError::Database(format!(
+                            "TLS to PostgreSQL needs certificate authorities to verify the server with, and the system's cannot be used ({e}): install the ca-certificates package, name the server's CA with sslrootcert=PATH, or turn TLS off with sslmode=disable"
+                        ))
                     })?
                     .with_no_client_auth()
             }
         };
         Ok(config)
+    }
+}
+
+/// What `postgres::Config::ssl_mode` is given for `mode`.
+pub fn ssl_mode(mode: Mode) -> SslMode {
+    match mode {
+        Mode::Disable => SslMode::Disable,
+        Mode::Prefer => SslMode::Prefer,
+        Mode::Require => SslMode::Require,
+    }
+}
+
+/// A Unix socket, or a TCP host on this machine.
+fn is_local(host: &Host) -> bool {
+    match host {
+        Host::Tcp(name) => {
+            let name = name.trim_start_matches('[').trim_end_matches(']');
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        _ => true,
     }
 }
 
@@ -172,18 +205,40 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.url, "postgres://u:p@db:5432/assay?connect_timeout=5");
-        assert_eq!(t.mode, Mode::Require);
+        assert_eq!(t.mode, Some(Mode::Require));
         assert_eq!(t.root_cert.as_deref(), Some("/etc/ca.pem"));
 
         let plain = PgTarget::parse("postgres://db/assay").unwrap();
         assert_eq!(
             (plain.url.as_str(), plain.mode, plain.root_cert),
-            ("postgres://db/assay", Mode::Prefer, None)
+            ("postgres://db/assay", None, None)
         );
         let off = PgTarget::parse("postgres://db/assay?sslmode=disable").unwrap();
         assert_eq!(
             (off.url.as_str(), off.mode),
-            ("postgres://db/assay", Mode::Disable)
+            ("postgres://db/assay", Some(Mode::Disable))
+        );
+    }
+
+    #[test]
+    fn without_sslmode_only_loopback_may_fall_back_to_plain_text() {
+        let mode = |url: &str| {
+            let t = PgTarget::parse(url).unwrap();
+            let config: postgres::Config = t.url.parse().unwrap();
+            t.mode_for(config.get_hosts())
+        };
+        assert_eq!(mode("postgres://u@127.0.0.1:5432/a"), Mode::Prefer);
+        assert_eq!(mode("postgres://u@localhost/a"), Mode::Prefer);
+        assert_eq!(mode("postgres://u@[::1]:5432/a"), Mode::Prefer);
+        assert_eq!(mode("postgres://u@db.internal:5432/a"), Mode::Require);
+        assert_eq!(mode("postgres://u@10.0.0.7/a"), Mode::Require);
+        assert_eq!(
+            mode("postgres://u@db.internal/a?sslmode=prefer"),
+            Mode::Prefer
+        );
+        assert_eq!(
+            mode("postgres://u@db.internal/a?sslmode=disable"),
+            Mode::Disable
         );
     }
 

@@ -4,7 +4,7 @@
 //! chain's head, job claims) lock rows.
 
 use super::db::{Arg, Db, DbRow, Dialect, ToArg, ValueRef, numbered_placeholders};
-use super::pg_tls::{Mode, PgTarget};
+use super::pg_tls::{Mode, PgTarget, ssl_mode};
 use super::pool::{Pool, Pooled};
 use super::{Backend, SqlStore};
 use crate::{Result, StoreError};
@@ -40,8 +40,9 @@ impl Server {
             .url
             .parse()
             .map_err(|e| StoreError::Invalid(format!("database URL {}: {e}", redact(url))))?;
-        config.application_name("assay").ssl_mode(target.ssl_mode());
-        let tls = match target.mode {
+        let mode = target.mode_for(config.get_hosts());
+        config.application_name("assay").ssl_mode(ssl_mode(mode));
+        let tls = match mode {
             Mode::Disable => None,
             Mode::Prefer | Mode::Require => Some(MakeRustlsConnect::new(target.client_config()?)),
         };

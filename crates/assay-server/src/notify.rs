@@ -19,6 +19,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::{BTreeMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -33,9 +35,11 @@ pub fn new_secret() -> String {
     new_token(TokenKind::WebhookSecret).0
 }
 
-/// Why `url` cannot be a webhook, if it cannot: it must be an absolute
-/// http or https URL with a host and without credentials.
-pub fn check_url(url: &str) -> Result<(), String> {
+/// `url` as a webhook is stored and posted to (as the URL standard writes
+/// it, so what is checked, stored and audited is what is reached), or why
+/// it cannot be one: it must be an absolute http or https URL with a host,
+/// without credentials, and not at an address webhooks may not reach.
+pub fn check_url(url: &str) -> Result<String, String> {
     if url.len() > MAX_URL_LEN {
         return Err(format!("the URL is longer than {MAX_URL_LEN} characters"));
     }
@@ -45,8 +49,16 @@ pub fn check_url(url: &str) -> Result<(), String> {
             "'{url}': a webhook URL must start with https:// or http://"
         ));
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(format!("'{url}' names no host"));
+    let ip = match parsed.host() {
+        None | Some(url::Host::Domain("")) => return Err(format!("'{url}' names no host")),
+        Some(url::Host::Domain(_)) => None,
+        Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+        Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
+    };
+    if let Some(ip) = ip.filter(|ip| off_limits(*ip)) {
+        return Err(format!(
+            "'{url}': webhooks may not reach {ip} (link-local addresses, such as cloud instance metadata, and addresses of no one host are refused)"
+        ));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(
@@ -54,7 +66,52 @@ pub fn check_url(url: &str) -> Result<(), String> {
                 .into(),
         );
     }
-    Ok(())
+    Ok(parsed.to_string())
+}
+
+/// Addresses no delivery may reach, whatever name leads there: link-local
+/// ones, where cloud providers serve instance metadata and credentials
+/// (169.254.169.254, fd00:ec2::254), and those that name no one host.
+/// Private networks and loopback stay allowed: an MSP's ticketing system
+/// is often on-premises.
+fn off_limits(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_link_local() || v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => off_limits(IpAddr::V4(v4)),
+            None => {
+                v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (v6.segments()[0] & 0xffc0) == 0xfe80
+                    || v6 == std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)
+            }
+        },
+    }
+}
+
+/// Resolves host names as usual, then drops the addresses no delivery may
+/// reach, so that a name cannot lead where an address literal may not.
+struct GuardedResolver;
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> =
+                found.into_iter().filter(|a| !off_limits(a.ip())).collect();
+            if allowed.is_empty() {
+                return Err(format!(
+                    "{host} resolves to no address a webhook may reach (link-local addresses, such as cloud instance metadata, are refused)"
+                )
+                .into());
+            }
+            Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 /// The `X-Assay-Signature` value for `body` sent at Unix time `timestamp`.
@@ -91,6 +148,7 @@ impl Sender {
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("assay/", env!("CARGO_PKG_VERSION")))
+            .dns_resolver(Arc::new(GuardedResolver))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Sender { client })
@@ -120,12 +178,22 @@ impl Sender {
                 }
             }
             // Without the URL: reqwest's message names it, and a URL may
-            // carry a token in its path or query.
-            Err(e) => Attempt {
-                status: None,
-                error: Some(e.without_url().to_string()),
-                delivered: false,
-            },
+            // carry a token in its path or query. With the causes, which
+            // say what failed (name look-up, refused, TLS, time-out).
+            Err(e) => {
+                let e = e.without_url();
+                let mut text = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    text = format!("{text}: {c}");
+                    cause = c.source();
+                }
+                Attempt {
+                    status: None,
+                    error: Some(text),
+                    delivered: false,
+                }
+            }
         }
     }
 }
@@ -186,6 +254,14 @@ fn payload(run: &RunInfo, delivery: &str, orgs: &[&OrgChanges]) -> Value {
             "changes": o.changes,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// Whether webhook `id` exists and is not revoked.
+fn still_live(store: &dyn Store, id: Uuid) -> Result<bool, StoreError> {
+    Ok(store
+        .list_webhooks(&Scope::All)?
+        .iter()
+        .any(|h| h.id == id && h.revoked_at.is_none()))
 }
 
 /// Sends what `run` changed to every webhook that hears about it and has
@@ -254,6 +330,10 @@ pub fn deliver_run(
             quiet += 1;
             continue;
         }
+        // Revoked since the list was read (a slow receiver before it)?
+        if !still_live(store, hook.id).map_err(err)? {
+            continue;
+        }
         let delivery = format!("{run_id}:{}", hook.id);
         let body = serde_json::to_vec(&payload(&run, &delivery, &orgs))
             .map_err(|e| format!("cannot encode the notification: {e}"))?;
@@ -293,17 +373,56 @@ mod tests {
     fn urls_must_be_http_with_a_host_and_no_credentials() {
         assert!(check_url("https://hooks.example.com/assay?team=ops").is_ok());
         assert!(check_url("http://127.0.0.1:8081/in").is_ok());
+        assert!(
+            check_url("http://10.1.2.3/in").is_ok(),
+            "on-premises receivers"
+        );
         for bad in [
             "ftp://example.com/x",
             "hooks.example.com/x",
             "https://user:pw@example.com/",
             "file:///etc/passwd",
             "",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[fe80::1]/x",
+            "http://[fd00:ec2::254]/x",
+            "http://[::ffff:169.254.169.254]/x",
+            "http://0.0.0.0/x",
+            "http://224.0.0.1/x",
         ] {
             assert!(check_url(bad).is_err(), "{bad} was accepted");
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
         assert!(check_url(&long).unwrap_err().contains("longer than"));
+    }
+
+    #[test]
+    fn the_url_is_kept_as_it_will_be_reached() {
+        // Backslashes are path separators in http(s) URLs: what is stored
+        // (and cut down to its origin for the audit log) is what is sent to.
+        assert_eq!(
+            check_url("https://Hooks.Example.com\\services\\T0\\secret").unwrap(),
+            "https://hooks.example.com/services/T0/secret"
+        );
+        assert_eq!(
+            check_url("http://127.0.0.1:80/in").unwrap(),
+            "http://127.0.0.1/in"
+        );
+    }
+
+    #[tokio::test]
+    async fn names_are_resolved_to_reachable_addresses_only() {
+        use reqwest::dns::Resolve;
+        let name = |n: &str| n.parse::<reqwest::dns::Name>().unwrap();
+        let found: Vec<SocketAddr> = GuardedResolver
+            .resolve(name("localhost"))
+            .await
+            .map(|addrs| addrs.collect())
+            .unwrap_or_default();
+        assert!(found.iter().any(|a| a.ip().is_loopback()), "{found:?}");
+        assert!(found.iter().all(|a| !off_limits(a.ip())));
+        assert!(off_limits("169.254.169.254".parse().unwrap()));
+        assert!(!off_limits("192.168.1.10".parse().unwrap()));
     }
 
     #[test]

@@ -108,7 +108,8 @@ pub trait NotifyStore {
         now: DateTime<Utc>,
     ) -> Result<()>;
     /// Hands `each` every result of `run`, with the result it replaced, one
-    /// at a time (a run over many organisations is large).
+    /// at a time, so that the caller need not keep them all decoded. (On
+    /// PostgreSQL the driver fetches the query's rows before the first.)
     fn each_result_pair(
         &self,
         run: Uuid,

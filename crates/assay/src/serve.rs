@@ -84,13 +84,14 @@ pub struct ServeArgs {
     /// as finished.
     #[arg(long, hide = true, default_value = "0s", value_parser = parse_duration)]
     debug_pause_before_finish: Duration,
-    /// Test hook: only jobs of this kind (evaluate, retention) pause.
+    /// Test hook: only jobs of this kind (evaluate, retention, notify) pause.
     #[arg(long, hide = true, value_parser = parse_job_kind)]
     debug_pause_kind: Option<JobKind>,
 }
 
 fn parse_job_kind(s: &str) -> Result<JobKind, String> {
-    JobKind::parse(s).ok_or_else(|| format!("'{s}' is not a job kind (evaluate, retention)"))
+    JobKind::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a job kind (evaluate, retention, notify)"))
 }
 
 /// An interval, or never.
@@ -121,8 +122,16 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "d" => 86_400,
         _ => return Err(format!("'{s}': the unit must be s, m, h or d")),
     };
-    Ok(Duration::from_secs(n.saturating_mul(unit_secs)))
+    let secs = n.saturating_mul(unit_secs);
+    // Far beyond any sensible setting, and a time that far ahead would not
+    // fit a timestamp.
+    if secs > MAX_DURATION_SECS {
+        return Err(format!("'{s}' is longer than a year"));
+    }
+    Ok(Duration::from_secs(secs))
 }
+
+const MAX_DURATION_SECS: u64 = 366 * 86_400;
 
 pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
     let config = ServerConfig {
@@ -168,4 +177,26 @@ pub fn run(ctx: Ctx, a: ServeArgs) -> Result<()> {
     })?;
     worker.stop();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_a_unit_and_stay_within_a_year() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(
+            parse_duration("366d"),
+            Ok(Duration::from_secs(366 * 86_400))
+        );
+        for bad in ["", "m", "1w", "-5s", "1.5h"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} was accepted");
+        }
+        for huge in ["367d", "100000000d", "99999999999999999999s"] {
+            assert!(parse_duration(huge).is_err(), "{huge} was accepted");
+        }
+    }
 }

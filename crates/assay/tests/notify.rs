@@ -261,23 +261,64 @@ fn a_runs_changes_reach_each_webhook_once_signed_after_a_retry() {
     assert!(notify[0]["done_at"].is_string(), "{jobs}");
 }
 
+/// A webhook revoked after a refused delivery gets no retry, and one
+/// revoked before a run hears nothing of it.
 #[test]
 fn a_revoked_webhook_hears_nothing_more() {
     let env = baseline();
-    let receiver = Receiver::start(vec![200]);
+    std::thread::sleep(Duration::from_millis(1100));
+    let receiver = Receiver::start(vec![503]);
     env.ok(&["webhook", "add", &receiver.url]);
     let hooks: Value =
         serde_json::from_str(&env.ok(&["webhook", "list", "--format", "json"])).expect("hooks");
     let id = hooks[0]["id"].as_str().expect("id").to_string();
+    alpha_firewall_then_evaluate(&env, "allow");
+    let run = newest_run(&env);
+    let node = env.serve(&["--job-poll", "1s", "--job-retry", "3s"]);
+
+    let start = Instant::now();
+    while receiver.got().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no delivery attempt: {}",
+            node.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     env.ok(&["webhook", "revoke", &id]);
     let again = env.run(&["webhook", "revoke", &id], "");
     assert!(!again.status.success(), "revoking twice is refused");
+    // The retry comes 3 s after the refusal; it finds nothing to send.
+    let notify = loop {
+        let jobs: Value =
+            serde_json::from_str(&env.ok(&["jobs", "--format", "json"])).expect("jobs");
+        let notify = jobs
+            .as_array()
+            .and_then(|all| all.iter().find(|j| j["slot"] == run.as_str()).cloned());
+        if let Some(j) = notify.filter(|j| j["done_at"].is_string()) {
+            break j;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the notification job never finished: {jobs}\n{}",
+            node.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(notify["attempts"], 2, "{notify}");
+    assert!(
+        notify["outcome"]
+            .as_str()
+            .is_some_and(|o| o.contains("nothing to send")),
+        "{notify}"
+    );
+    assert_eq!(receiver.got().len(), 1, "only the refused attempt");
 
-    alpha_firewall_then_evaluate(&env, "allow");
-    let node = env.serve(&["--job-poll", "1s"]);
-    node.wait_for_log("worker: ", Duration::from_secs(30));
+    // A run after the revocation is not even scheduled for notification.
+    alpha_firewall_then_evaluate(&env, "deny");
+    let later = newest_run(&env);
     std::thread::sleep(Duration::from_secs(3));
-    assert!(receiver.got().is_empty(), "{:?}", receiver.got());
     let jobs = env.ok(&["jobs", "--format", "json"]);
-    assert!(!jobs.contains("\"notify\""), "{jobs}");
+    assert!(!jobs.contains(&later), "{jobs}");
+    assert_eq!(receiver.got().len(), 1);
 }

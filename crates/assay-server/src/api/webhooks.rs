@@ -109,7 +109,8 @@ pub async fn create(
     Json(b): Json<NewWebhookBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     p.require_admin()?;
-    notify::check_url(&b.url).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    let url = notify::check_url(&b.url)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let org = match b.org {
         Some(slug) => Some(resolve(&state, &p, slug).await?),
         None => None,
@@ -117,7 +118,7 @@ pub async fn create(
     let (scope, actor) = (p.scope.clone(), p.actor("api"));
     let new = NewWebhook {
         org: org.as_ref().map(|o| o.id),
-        url: b.url,
+        url,
         secret: notify::new_secret(),
     };
     let hook = state

@@ -108,8 +108,7 @@ pub trait NotifyStore {
         now: DateTime<Utc>,
     ) -> Result<()>;
     /// Hands `each` every result of `run`, with the result it replaced, one
-    /// at a time, so that the caller need not keep them all decoded. (On
-    /// PostgreSQL the driver fetches the query's rows before the first.)
+    /// at a time as they are read (a run over many organisations is large).
     fn each_result_pair(
         &self,
         run: Uuid,

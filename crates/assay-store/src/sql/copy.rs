@@ -134,7 +134,7 @@ fn copy_table(
     let mut pending: Vec<Vec<Arg<'static>>> = Vec::new();
     let mut done = 0u64;
     let mut per_insert = ROWS_PER_INSERT;
-    source.each(&format!("SELECT * FROM {table}"), params![], &mut |r| {
+    source.stream(&format!("SELECT * FROM {table}"), params![], &mut |r| {
         if columns.is_empty() {
             columns = (0..r.len())
                 .map(|i| format!("\"{}\"", r.column_name(i)))

@@ -256,6 +256,16 @@ pub trait Db {
         params: &[&dyn ToArg],
         f: &mut dyn FnMut(&dyn DbRow) -> Result<()>,
     ) -> Result<()>;
+    /// [`each`](Db::each) for results too large to hold: rows are handed to
+    /// `f` as they arrive. `f` must not use this connection meanwhile.
+    fn stream(
+        &self,
+        sql: &str,
+        params: &[&dyn ToArg],
+        f: &mut dyn FnMut(&dyn DbRow) -> Result<()>,
+    ) -> Result<()> {
+        self.each(sql, params, f)
+    }
 }
 
 impl<'c> dyn Db + 'c {
@@ -377,6 +387,14 @@ impl Db for Tx<'_, '_> {
     ) -> Result<()> {
         self.db.each(sql, params, f)
     }
+    fn stream(
+        &self,
+        sql: &str,
+        params: &[&dyn ToArg],
+        f: &mut dyn FnMut(&dyn DbRow) -> Result<()>,
+    ) -> Result<()> {
+        self.db.stream(sql, params, f)
+    }
 }
 
 /// So is a connection a backend lends.
@@ -397,6 +415,14 @@ impl Db for Box<dyn Db + '_> {
         f: &mut dyn FnMut(&dyn DbRow) -> Result<()>,
     ) -> Result<()> {
         (**self).each(sql, params, f)
+    }
+    fn stream(
+        &self,
+        sql: &str,
+        params: &[&dyn ToArg],
+        f: &mut dyn FnMut(&dyn DbRow) -> Result<()>,
+    ) -> Result<()> {
+        (**self).stream(sql, params, f)
     }
 }
 

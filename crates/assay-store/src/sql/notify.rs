@@ -189,7 +189,7 @@ impl NotifyStore for SqlStore {
         // The replaced result is the newest earlier one for the same
         // organisation and framework, in the order `stored_results_as_of`
         // uses (evaluation time, then run id).
-        conn.each(
+        conn.stream(
             "SELECT r.org_id, r.framework, r.result,
                     (SELECT p.result FROM eval_results p
                      WHERE p.org_id = r.org_id AND p.framework = r.framework

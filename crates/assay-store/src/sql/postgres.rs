@@ -10,6 +10,7 @@ use super::{Backend, SqlStore};
 use crate::{Result, StoreError};
 use bytes::BytesMut;
 use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 use std::cell::RefCell;
@@ -259,6 +260,25 @@ impl Db for PooledPg<'_> {
         let rows = self.0.client.borrow_mut().query(&stmt, &refs)?;
         for row in &rows {
             f(&PgRow(row))?;
+        }
+        Ok(())
+    }
+
+    fn stream(
+        &self,
+        sql: &str,
+        params: &[&dyn ToArg],
+        f: &mut dyn FnMut(&dyn DbRow) -> Result<()>,
+    ) -> Result<()> {
+        let stmt = self.0.prepare(sql)?;
+        let bound = bind(params);
+        let mut client =
+            self.0.client.try_borrow_mut().map_err(|_| {
+                StoreError::Database("a streamed query used its own connection".into())
+            })?;
+        let mut rows = client.query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))?;
+        while let Some(row) = rows.next()? {
+            f(&PgRow(&row))?;
         }
         Ok(())
     }

@@ -2,32 +2,35 @@
 //! every figure but the SQLite-only plain-SQL baseline, and refuses a
 //! database that holds data. Needs `ASSAY_TEST_PG_URL` (scripts/test.sh).
 
-use assay_store::testing::TestDb;
-use serde_json::Value;
-use std::process::{Command, Output};
+// The shared end-to-end support; this suite uses only part of it.
+#[allow(dead_code)]
+mod api_support;
 
-fn bench(url: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args([
-            "bench",
-            "--size",
-            "s",
-            "--repeats",
-            "1",
-            "--format",
-            "json",
-            "--postgres",
-            url,
-        ])
-        .env_remove("ASSAY_DATABASE_URL")
-        .output()
-        .expect("run assay bench")
+use api_support::Env;
+use assay_store::testing::Backend;
+use serde_json::Value;
+use std::process::Output;
+
+/// `assay bench --size s` into `env`'s PostgreSQL database.
+fn bench(env: &Env) -> Output {
+    let args = [
+        "bench",
+        "--size",
+        "s",
+        "--repeats",
+        "1",
+        "--format",
+        "json",
+        "--postgres",
+        env.database_url(),
+    ];
+    env.run(&args, "")
 }
 
 #[test]
 fn bench_on_postgres_reports_every_figure_but_the_sqlite_baseline() {
-    let db = TestDb::postgres();
-    let out = bench(db.url());
+    let db = Env::on(Backend::Postgres);
+    let out = bench(&db);
     assert!(
         out.status.success(),
         "{}",
@@ -57,7 +60,7 @@ fn bench_on_postgres_reports_every_figure_but_the_sqlite_baseline() {
             .is_some_and(|b| b > 1 << 20)
     );
 
-    let again = bench(db.url());
+    let again = bench(&db);
     assert!(
         !again.status.success(),
         "a second run into the same database"

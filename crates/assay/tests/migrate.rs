@@ -3,57 +3,49 @@
 //! made changes nothing. Always uses both backends (`ASSAY_TEST_PG_URL`,
 //! which `scripts/test.sh` sets).
 
-use assay_store::testing::TestDb;
-use std::process::{Command, Output};
+// The shared end-to-end support; this suite uses only part of it.
+#[allow(dead_code)]
+mod api_support;
+
+use api_support::Env;
+use assay_store::testing::Backend;
+use std::process::Output;
 
 /// The time every command here treats as now, so that evaluations compare.
 const NOW: &str = "2026-11-20T09:00:00Z";
 
-fn assay(db: &TestDb, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(args)
-        .env("ASSAY_DATABASE_URL", db.url())
-        .env("ASSAY_NOW", NOW)
-        .output()
-        .expect("run assay")
+/// `assay --now NOW ARGS` on `env`'s database; its standard output.
+fn ok(env: &Env, args: &[&str]) -> String {
+    env.ok(&[&["--now", NOW], args].concat())
 }
 
-fn ok(db: &TestDb, args: &[&str]) -> String {
-    let out = assay(db, args);
-    assert!(
-        out.status.success(),
-        "assay {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 stdout")
+/// `assay migrate-data` from `from`'s database to `to`, whatever its
+/// outcome.
+fn migrate(from: &Env, to: &str) -> Output {
+    from.run(
+        &["migrate-data", "--from", from.database_url(), "--to", to],
+        "",
+    )
 }
 
-fn migrate(from: &TestDb, to: &TestDb) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["migrate-data", "--from", from.url(), "--to", to.url()])
-        .env_remove("ASSAY_DATABASE_URL")
-        .output()
-        .expect("run assay migrate-data")
-}
-
-fn evaluation(db: &TestDb) -> String {
-    let out = ok(db, &["evaluate", "--format", "json"]);
+fn evaluation(env: &Env) -> String {
+    let out = ok(env, &["evaluate", "--format", "json"]);
     assert!(out.len() > 10_000, "a real evaluation: {out}");
     out
 }
 
 /// `assay audit verify`'s line.
-fn audit(db: &TestDb) -> String {
-    ok(db, &["audit", "verify"]).trim().to_string()
+fn audit(env: &Env) -> String {
+    ok(env, &["audit", "verify"]).trim().to_string()
 }
 
 #[test]
 fn the_demo_moved_to_postgres_and_back_evaluates_the_same() {
-    let sqlite = TestDb::sqlite();
+    let sqlite = Env::on(Backend::Sqlite);
     ok(&sqlite, &["demo"]);
-    let pg = TestDb::postgres();
+    let pg = Env::on(Backend::Postgres);
 
-    let out = migrate(&sqlite, &pg);
+    let out = migrate(&sqlite, pg.database_url());
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -75,24 +67,24 @@ fn the_demo_moved_to_postgres_and_back_evaluates_the_same() {
 
     // And back: a fresh SQLite file from the PostgreSQL copy, which has
     // one more run (the evaluation above) than the source had.
-    let back = TestDb::sqlite();
-    let out = migrate(&pg, &back);
+    let back = Env::on(Backend::Sqlite);
+    let out = migrate(&pg, back.database_url());
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(audit(&back), audit(&pg));
-    let runs = |db: &TestDb| ok(db, &["runs", "--format", "json", "--limit", "100"]);
+    let runs = |env: &Env| ok(env, &["runs", "--format", "json", "--limit", "100"]);
     assert_eq!(runs(&back), runs(&pg));
     assert!(evaluation(&back) == on_pg, "the evaluations differ");
 }
 
 #[test]
 fn a_copy_into_a_database_with_data_is_refused_and_changes_nothing() {
-    let source = TestDb::sqlite();
+    let source = Env::on(Backend::Sqlite);
     ok(&source, &["demo", "--clients", "2"]);
-    let pg = TestDb::postgres();
+    let pg = Env::on(Backend::Postgres);
     ok(
         &pg,
         &[
@@ -108,7 +100,7 @@ fn a_copy_into_a_database_with_data_is_refused_and_changes_nothing() {
     let before = ok(&pg, &["org", "list", "--format", "json"]);
     let audit_before = audit(&pg);
 
-    let out = migrate(&source, &pg);
+    let out = migrate(&source, pg.database_url());
     assert!(!out.status.success(), "copied into a database with data");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -118,10 +110,7 @@ fn a_copy_into_a_database_with_data_is_refused_and_changes_nothing() {
     assert_eq!(ok(&pg, &["org", "list", "--format", "json"]), before);
     assert_eq!(audit(&pg), audit_before);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["migrate-data", "--from", source.url(), "--to", source.url()])
-        .output()
-        .expect("run assay migrate-data");
+    let out = migrate(&source, source.database_url());
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("name the same database"),
@@ -129,16 +118,7 @@ fn a_copy_into_a_database_with_data_is_refused_and_changes_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let missing = Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args([
-            "migrate-data",
-            "--from",
-            source.url(),
-            "--to",
-            "postgres://postgres@127.0.0.1:1/nowhere",
-        ])
-        .output()
-        .expect("run assay migrate-data");
+    let missing = migrate(&source, "postgres://postgres@127.0.0.1:1/nowhere");
     assert!(!missing.status.success());
     let err = String::from_utf8_lossy(&missing.stderr);
     assert!(err.contains("cannot open postgres://"), "{err}");

@@ -58,13 +58,19 @@ impl Dialect {
 /// `(?1, ?2), (?3, ?4)`: `rows` tuples of `width` numbered placeholders,
 /// for a multi-row INSERT.
 pub fn placeholder_tuples(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let marks: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    use std::fmt::Write;
+    // One buffer: a batch of a wide kind has thousands of placeholders,
+    // written for every batch of a load.
+    let mut out = String::with_capacity(rows * width * 8);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 1..=width {
+            let sep = if c == 1 { "" } else { ", " };
+            let _ = write!(out, "{sep}?{}", r * width + c);
+        }
+        out.push(')');
+    }
+    out
 }
 
 /// A value bound to a placeholder.
@@ -478,6 +484,12 @@ mod tests {
             numbered_placeholders("VALUES (?, ?, \"x?\")"),
             "VALUES ($1, $2, \"x?\")"
         );
+    }
+
+    #[test]
+    fn placeholder_tuples_number_every_value() {
+        assert_eq!(placeholder_tuples(1, 1), "(?1)");
+        assert_eq!(placeholder_tuples(2, 3), "(?1, ?2, ?3), (?4, ?5, ?6)");
     }
 
     #[test]

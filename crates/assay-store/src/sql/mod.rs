@@ -949,28 +949,20 @@ impl Store for SqlStore {
             )?
             .filter(|e| scope.allows(e.org_id))
             .ok_or_else(|| StoreError::NotFound(format!("exception {id}")))?;
-        let already = || StoreError::Conflict(format!("exception {id} is already revoked"));
-        if found.revoked_at.is_some() {
-            return Err(already());
-        }
-        // Another node may have revoked it since it was read.
-        let changed = tx.execute(
-            "UPDATE exceptions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
-            params![format_timestamp(&now), id.to_string()],
-        )?;
-        if changed == 0 {
-            return Err(already());
-        }
-        let mut after = found.clone();
-        after.revoked_at = Some(now);
-        append_audit(
+        let revoking = Revoking {
+            table: "exceptions",
+            what: "exception",
+            action: "exception.revoke",
+            target: id.to_string(),
+        };
+        revoking.apply(
             &tx,
             actor,
-            "exception.revoke",
+            id,
             Some(found.org_id),
-            &id.to_string(),
+            found.revoked_at,
             exception_json(&found),
-            exception_json(&after),
+            now,
         )?;
         tx.commit()?;
         Ok(())

@@ -54,6 +54,7 @@ impl<C> Pool<C> {
 
     /// An idle connection, waiting for one to come back if all are in use.
     pub(super) fn take(&self) -> Result<Pooled<'_, C>> {
+        // A limit of none opens nothing, so the opener is never called.
         self.take_or_open(0, || Err(poisoned()))
     }
 
